@@ -1,0 +1,1 @@
+"""Vigil: the shared Lambda layer holding all domain code of the platform."""

@@ -1,0 +1,1 @@
+"""Cross-cutting governance: rate limits and the audit trail."""

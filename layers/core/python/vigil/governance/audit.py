@@ -1,0 +1,94 @@
+"""The audit trail: one append-only row per mutation anywhere in the platform."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from vigil import db as db_adapter
+from vigil.db import Database, Session
+
+_INSERT = """
+INSERT INTO audit_log (actor, actor_role, action, entity_type, entity_id, before, after,
+                       request_id, client_ip)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)
+"""
+
+# Keys whose values never reach the audit trail.
+_SECRET_KEYS = {"password", "passwordhash", "password_hash", "apitoken", "api_token",
+                "personalaccesstoken", "webhooksecret", "secret", "token", "refreshtoken"}
+
+
+def redact(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="json", by_alias=True)
+    if isinstance(value, dict):
+        return {
+            k: ("***" if k.lower().replace("-", "") in _SECRET_KEYS else redact(v))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [redact(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def record(
+    *,
+    session: Session | None,
+    actor: str | None,
+    actor_role: str | None,
+    action: str,
+    entity_type: str,
+    entity_id: str | None,
+    before: Any = None,
+    after: Any = None,
+    request_id: str | None = None,
+    client_ip: str | None = None,
+    database: Database | None = None,
+) -> None:
+    params = (
+        actor or "anonymous", actor_role, action, entity_type,
+        None if entity_id is None else str(entity_id),
+        None if before is None else db_adapter.json(redact(before)),
+        None if after is None else db_adapter.json(redact(after)),
+        request_id, client_ip,
+    )
+    if session is not None:
+        session.execute(_INSERT, params)
+    else:
+        (database or db_adapter.get_database()).execute(_INSERT, params)
+
+
+def search(
+    database: Database, *, actor: str | None, action: str | None, entity_type: str | None,
+    entity_id: str | None, since: datetime | None, until: datetime | None, limit: int, offset: int,
+) -> tuple[list[dict[str, Any]], int]:
+    where: list[str] = ["true"]
+    params: list[Any] = []
+    for column, value in (("actor", actor), ("entity_type", entity_type), ("entity_id", entity_id)):
+        if value:
+            where.append(f"{column} = %s")
+            params.append(value)
+    if action:
+        where.append("action ILIKE %s")
+        params.append(f"%{action}%")
+    if since:
+        where.append("at >= %s")
+        params.append(since)
+    if until:
+        where.append("at < %s")
+        params.append(until)
+    cond = " AND ".join(where)
+    with database.session() as s:
+        total = int(s.scalar(f"SELECT count(*) FROM audit_log WHERE {cond}", params))
+        rows = s.fetch_all(
+            f"SELECT id, at, actor, actor_role, action, entity_type, entity_id, before, after, "
+            f"request_id, client_ip FROM audit_log WHERE {cond} ORDER BY at DESC, id DESC "
+            f"LIMIT %s OFFSET %s",
+            (*params, limit, offset),
+        )
+    return rows, total

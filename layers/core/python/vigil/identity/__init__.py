@@ -1,0 +1,1 @@
+"""Identity: users, roles, tokens, and the governance around them."""

@@ -1,0 +1,1 @@
+"""The platform's AWS resources: their one definition and the bootstrap that creates them."""

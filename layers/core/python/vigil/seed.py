@@ -1,0 +1,30 @@
+"""Demo data for the local runtime. Each domain adds an idempotent step to STEPS."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from vigil.logging import get_logger
+
+log = get_logger(__name__)
+
+
+def _identity() -> None:
+    from vigil.db import get_database
+    from vigil.identity import service
+    from vigil.settings import get_settings
+
+    service.ensure_demo_admin(
+        get_database(), password=get_settings().demo_admin_password.get_secret_value()
+    )
+
+
+STEPS: list[tuple[str, Callable[[], None]]] = [
+    ("identity", _identity),
+]
+
+
+def run_all() -> None:
+    for name, step in STEPS:
+        step()
+        log.info("demo seed applied", extra={"step": name})

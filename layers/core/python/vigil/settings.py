@@ -1,0 +1,110 @@
+"""The one settings object. Every environment variable the platform reads is named here.
+
+An explicit argument beats the environment: tests and the local runtime build a
+`Settings(...)` themselves and install it with `configure()`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _env(name: str, *more: str) -> AliasChoices:
+    return AliasChoices(name, *more)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    stage: str = Field("local", validation_alias=_env("VIGIL_STAGE"))
+    log_level: str = Field("INFO", validation_alias=_env("LOG_LEVEL"))
+
+    # Data stores. Empty means "start an embedded one" in the local runtime.
+    database_url: str | None = Field(None, validation_alias=_env("DATABASE_URL"))
+    db_pool_min: int = Field(1, validation_alias=_env("DB_POOL_MIN"))
+    db_pool_max: int = Field(10, validation_alias=_env("DB_POOL_MAX"))
+    db_statement_timeout_ms: int = Field(30000, validation_alias=_env("DB_STATEMENT_TIMEOUT_MS"))
+    redis_url: str | None = Field(None, validation_alias=_env("REDIS_URL"))
+    redis_key_prefix: str = Field("vigil:", validation_alias=_env("REDIS_KEY_PREFIX"))
+
+    # AWS: an endpoint URL points boto3 at moto, LocalStack or MinIO; unset means real AWS
+    # (or, in the local runtime, an embedded moto server).
+    aws_endpoint_url: str | None = Field(None, validation_alias=_env("AWS_ENDPOINT_URL"))
+    aws_region: str = Field("us-east-1", validation_alias=_env("AWS_REGION", "AWS_DEFAULT_REGION"))
+    use_localstack: bool = Field(False, validation_alias=_env("USE_LOCALSTACK"))
+    s3_endpoint_url: str | None = Field(None, validation_alias=_env("S3_ENDPOINT_URL"))
+    s3_path_style: bool = Field(True, validation_alias=_env("S3_PATH_STYLE"))
+    resource_prefix: str = Field("vigil-local-", validation_alias=_env("RESOURCE_PREFIX"))
+
+    # Local runtime.
+    host: str = Field("127.0.0.1", validation_alias=_env("HOST"))
+    port: int = Field(8080, validation_alias=_env("PORT"))
+    data_dir: str = Field(".vigil", validation_alias=_env("VIGIL_DATA_DIR"))
+    frontend_dist: str = Field("frontend/dist", validation_alias=_env("FRONTEND_DIST"))
+    public_base_url: str = Field("http://127.0.0.1:8080", validation_alias=_env("PUBLIC_BASE_URL"))
+    schedules_enabled: bool = Field(True, validation_alias=_env("SCHEDULES_ENABLED"))
+    seed_demo: bool = Field(True, validation_alias=_env("SEED_DEMO"))
+
+    # Identity and governance.
+    jwt_secret: SecretStr | None = Field(None, validation_alias=_env("JWT_SECRET"))
+    jwt_issuer: str = Field("vigil", validation_alias=_env("JWT_ISSUER"))
+    jwt_access_ttl_seconds: int = Field(900, validation_alias=_env("JWT_ACCESS_TTL_SECONDS"))
+    jwt_refresh_ttl_seconds: int = Field(
+        7 * 24 * 3600, validation_alias=_env("JWT_REFRESH_TTL_SECONDS")
+    )
+    jwt_leeway_seconds: int = Field(30, validation_alias=_env("JWT_LEEWAY_SECONDS"))
+    # "kid:base64key,kid2:base64key"; the last one (or ENCRYPTION_ACTIVE_KEY_ID) encrypts.
+    encryption_keys: SecretStr | None = Field(None, validation_alias=_env("ENCRYPTION_KEYS"))
+    encryption_active_key_id: str | None = Field(
+        None, validation_alias=_env("ENCRYPTION_ACTIVE_KEY_ID")
+    )
+    rate_limit_per_minute: int = Field(100, validation_alias=_env("RATE_LIMIT_PER_MINUTE"))
+    anonymous_rate_limit_per_minute: int = Field(
+        60, validation_alias=_env("ANONYMOUS_RATE_LIMIT_PER_MINUTE")
+    )
+    login_max_failures: int = Field(5, validation_alias=_env("LOGIN_MAX_FAILURES"))
+    login_lockout_seconds: int = Field(300, validation_alias=_env("LOGIN_LOCKOUT_SECONDS"))
+    cors_origins: str = Field(
+        "http://127.0.0.1:8080,http://localhost:8080,http://localhost:5173",
+        validation_alias=_env("CORS_ORIGINS"),
+    )
+    demo_admin_password: SecretStr = Field(
+        SecretStr("admin123"), validation_alias=_env("DEMO_ADMIN_PASSWORD")
+    )
+
+    # Outbound HTTP.
+    http_timeout_seconds: float = Field(10.0, validation_alias=_env("HTTP_TIMEOUT_SECONDS"))
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+    def resource_name(self, logical: str) -> str:
+        """Physical AWS name of a logical resource (queue, bus, bucket, state machine)."""
+        return f"{self.resource_prefix}{logical}"
+
+
+_override: Settings | None = None
+
+
+@lru_cache(maxsize=1)
+def _from_environment() -> Settings:
+    return Settings()
+
+
+def get_settings() -> Settings:
+    return _override if _override is not None else _from_environment()
+
+
+def current_override() -> Settings | None:
+    return _override
+
+
+def configure(settings: Settings | None) -> None:
+    """Install explicit settings (or drop them to read the environment again)."""
+    global _override
+    _override = settings
+    _from_environment.cache_clear()
