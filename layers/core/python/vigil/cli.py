@@ -53,6 +53,16 @@ def _seed(_: argparse.Namespace) -> int:
     return 0
 
 
+def _reencrypt(_: argparse.Namespace) -> int:
+    from vigil.db import get_database
+    from vigil.governance.reencrypt import reencrypt_all
+    from vigil.local.apps import load_all
+
+    load_all()  # the apps import the domains, which register their encrypted columns
+    print(json.dumps(reencrypt_all(get_database())))
+    return 0
+
+
 def _openapi(_: argparse.Namespace) -> int:
     from vigil.api import openapi
     from vigil.local.apps import load_all
@@ -74,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     b.set_defaults(fn=_bootstrap)
     sub.add_parser("seed", help="load the demo data").set_defaults(fn=_seed)
     sub.add_parser("openapi", help="print the OpenAPI document").set_defaults(fn=_openapi)
+    sub.add_parser("reencrypt", help="re-encrypt every stored secret under the active key").set_defaults(
+        fn=_reencrypt)
     args = parser.parse_args(argv)
     vlog.setup(get_settings().log_level)
     return int(args.fn(args))

@@ -1,0 +1,1 @@
+"""Signals: time-series points produced by loaders, their storage, ingestion and queries."""
