@@ -54,9 +54,19 @@ class AlertTriggered(Payload):
 class AlertResolved(Payload):
     alert_id: str
     rule_id: str
+    rule_name: str = ""
     loader_code: str
     severity: str
     resolved_at: str
+
+
+class AlertAcknowledged(Payload):
+    """Someone took the alert: escalation for it stops."""
+
+    alert_id: str
+    rule_id: str
+    acknowledged_by: str
+    acknowledged_at: str
 
 
 class IncidentCreated(Payload):
@@ -64,16 +74,34 @@ class IncidentCreated(Payload):
     title: str
     severity: str
     status: str
+    loader_code: str | None = None
+    assignee: str | None = None
+    alert_ids: list[str] = []
+    url: str | None = None
 
 
 class IncidentUpdated(Payload):
+    """`changes` maps each changed field to {"from": old, "to": new}; a note adds "note"."""
+
     incident_id: str
     changes: dict[str, Any]
+    actor: str | None = None
+    origin: str = "vigil"  # "jira" when the change came from a Jira webhook (no echo back)
 
 
 class NotificationRequested(Payload):
+    """One message to send on one channel (from escalation steps, consumers, manual sends).
+
+    `recipient` or `targets` name who; `context` fills the template; `escalation` ties it to
+    an escalation execution (policy id, level) so an acknowledgement can stop the rest.
+    """
+
     channel: str
     template: str
+    recipient: str | None = None
+    targets: list[dict[str, Any]] = []
+    context: dict[str, Any] = {}
+    escalation: dict[str, Any] | None = None
 
 
 class LoaderRunRequested(Payload):
@@ -91,6 +119,7 @@ class PlatformPing(Payload):
 EVENT_TYPES: dict[str, type[Payload]] = {
     "alert.triggered": AlertTriggered,
     "alert.resolved": AlertResolved,
+    "alert.acknowledged": AlertAcknowledged,
     "incident.created": IncidentCreated,
     "incident.updated": IncidentUpdated,
     "notification.requested": NotificationRequested,
