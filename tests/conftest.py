@@ -11,10 +11,9 @@ os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 
+from tests.support import services as services_mod  # noqa: E402
 from vigil import settings as settings_mod  # noqa: E402
 from vigil.local.runtime import reset_adapters  # noqa: E402
-
-from tests.support import services as services_mod  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 """Identity app: sign-in and tokens, user administration, the audit trail."""
 
 from chalice import Chalice
+
 from vigil.api import PUBLIC, Api, ApiRequest, Page, Role
 from vigil.db import get_database
 from vigil.governance import audit

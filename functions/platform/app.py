@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from chalice import Chalice
+
 from vigil import aws, db, redis
 from vigil.api import PUBLIC, Api, ApiRequest, Raw, openapi
 from vigil.health.service import HealthReport, check

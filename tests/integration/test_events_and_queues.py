@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from vigil import aws
 from vigil.events import publisher
 from vigil.events.catalog import make

@@ -6,6 +6,7 @@ import shutil
 import uuid
 
 import pytest
+
 from vigil import db as db_adapter
 from vigil.migrations import EditedMigration, applied, discover, migrate
 from vigil.migrations.runner import VERSIONS_DIR

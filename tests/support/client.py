@@ -6,8 +6,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from vigil.local.gateway import Gateway
 from werkzeug.test import Client
+
+from vigil.local.gateway import Gateway
 
 
 @dataclass

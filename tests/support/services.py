@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import SecretStr
+
 from vigil import db
 from vigil.local.embedded import Embedded
 from vigil.settings import Settings

@@ -18,9 +18,10 @@ from pydantic import BaseModel, ValidationError
 
 from vigil import errors
 from vigil.api.errors import to_status_and_body, validation_details
-from vigil.identity import tokens
+from vigil.identity import revocation, tokens
 from vigil.identity.models import Principal, Public, Role
 from vigil.logging import bound, get_logger
+from vigil.redis import get_store
 from vigil.settings import get_settings
 
 log = get_logger("vigil.access")
@@ -202,7 +203,8 @@ class Api:
                 status, response = _render(result, spec.status)
             except Exception as exc:  # noqa: BLE001 - the one place exceptions become HTTP
                 status, body, extra = to_status_and_body(exc)
-                response = Response(body=json.dumps(body), status_code=status, headers=dict(extra))
+                response = Response(body=json.dumps(body), status_code=status,
+                                    headers={"Content-Type": "application/json", **extra})
             response.headers.update(_cors_headers(headers.get("origin")))
             response.headers["X-Request-Id"] = request_id
             log.info(
@@ -256,7 +258,10 @@ def _authenticate(headers: dict[str, str], *, required: bool) -> Principal | Non
     scheme, _, token = auth.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise errors.Unauthenticated("the Authorization header must be 'Bearer <token>'")
-    return tokens.verify_access_token(token.strip())
+    principal = tokens.verify_access_token(token.strip())
+    if revocation.is_revoked(get_store(), principal):
+        raise errors.Unauthenticated("this session was ended by an administrator; sign in again")
+    return principal
 
 
 def _parse_body(model: type[BaseModel], raw: bytes) -> BaseModel:

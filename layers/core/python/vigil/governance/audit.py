@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 
 from vigil import db as db_adapter
 from vigil.db import Database, Session
+
+
+class AuditFn(Protocol):
+    """What services receive to audit a mutation (`ApiRequest.audit` in the HTTP glue)."""
+
+    def __call__(self, *, action: str, entity_type: str, entity_id: str | None,
+                 before: Any = None, after: Any = None, session: Any = None) -> None: ...
+
 
 _INSERT = """
 INSERT INTO audit_log (actor, actor_role, action, entity_type, entity_id, before, after,

@@ -11,8 +11,11 @@ import uuid
 
 from vigil import errors
 from vigil.identity.models import Principal
-from vigil.redis import Store, get_store
+from vigil.logging import get_logger
+from vigil.redis import RedisError, Store, get_store
 from vigil.settings import get_settings
+
+log = get_logger(__name__)
 
 _SCRIPT = """
 local key = KEYS[1]
@@ -48,7 +51,12 @@ def check(*, principal: Principal | None, client_ip: str, store: Store | None = 
         subject, limit = f"user:{principal.user_id}", s.rate_limit_per_minute
     else:
         subject, limit = f"ip:{client_ip}", s.anonymous_rate_limit_per_minute
-    wait = hit(store or get_store(), subject, limit=limit, window_seconds=60)
+    try:
+        wait = hit(store or get_store(), subject, limit=limit, window_seconds=60)
+    except RedisError:
+        # Fail open: an unreachable Redis must not take the API (and its health page) down.
+        log.warning("rate limit not checked: Redis unavailable")
+        return
     if wait:
         raise errors.RateLimited(
             f"rate limit of {limit} requests per minute exceeded; retry in {int(wait) + 1} s",

@@ -38,3 +38,4 @@ class Principal:
     user_id: str
     username: str
     role: Role
+    issued_at: int = 0  # when the access token was issued (epoch seconds)

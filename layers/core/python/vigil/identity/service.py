@@ -8,12 +8,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from vigil import errors
-from vigil.db import Database, Row, UniqueViolation
-from vigil.identity import bruteforce, passwords, tokens
+from vigil.db import Database, Row, Session, UniqueViolation
+from vigil.governance.audit import AuditFn
+from vigil.identity import bruteforce, passwords, revocation, tokens
 from vigil.identity import repository as repo
 from vigil.identity.models import Principal, Role
 from vigil.identity.schemas import CreateUser, TokenPair, UpdateUser, UserOut
-from vigil.redis import Store
+from vigil.redis import Store, get_store
 from vigil.settings import get_settings
 
 BAD_CREDENTIALS = "the username or password is not correct"
@@ -30,7 +31,7 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _issue_pair(db_session, user: Row, family_id: str) -> TokenPair:  # type: ignore[no-untyped-def]
+def _issue_pair(db_session: Session, user: Row, family_id: str) -> TokenPair:
     s = get_settings()
     principal = Principal(user_id=user["id"], username=user["username"], role=Role(user["role"]))
     access, ttl = tokens.issue_access_token(principal)
@@ -98,7 +99,7 @@ def get_user(db: Database, user_id: str) -> UserOut:
     return user_out(row)
 
 
-def create_user(db: Database, body: CreateUser, *, audit) -> UserOut:  # type: ignore[no-untyped-def]
+def create_user(db: Database, body: CreateUser, *, audit: AuditFn) -> UserOut:
     with db.session() as session:
         try:
             row = repo.insert(session, username=body.username, email=body.email,
@@ -110,7 +111,8 @@ def create_user(db: Database, body: CreateUser, *, audit) -> UserOut:  # type: i
     return out
 
 
-def update_user(db: Database, user_id: str, body: UpdateUser, *, actor: Principal, audit) -> UserOut:  # type: ignore[no-untyped-def]
+def update_user(db: Database, user_id: str, body: UpdateUser, *, actor: Principal,
+                audit: AuditFn) -> UserOut:
     changes = body.model_dump(exclude_unset=True)
     if not changes:
         raise errors.ValidationFailed("nothing to change: send role, disabled or email")
@@ -124,20 +126,26 @@ def update_user(db: Database, user_id: str, body: UpdateUser, *, actor: Principa
         row = repo.update(session, user_id, fields)
         assert row is not None
         if changes.get("disabled") or "role" in changes:
-            repo.revoke_user(session, user_id)  # new role or lock-out takes effect on next refresh
+            repo.revoke_user(session, user_id)
+            revoke_live_tokens(user_id)  # the new role or lock-out takes effect at once
         out = user_out(row)
         audit(action="user.update", entity_type="user", entity_id=user_id,
               before=user_out(before), after=out, session=session)
     return out
 
 
-def reset_password(db: Database, user_id: str, password: str, *, audit) -> None:  # type: ignore[no-untyped-def]
+def reset_password(db: Database, user_id: str, password: str, *, audit: AuditFn) -> None:
     with db.session() as session:
         if repo.get_by_id(session, user_id) is None:
             raise errors.NotFound(f"user {user_id} not found")
         repo.update(session, user_id, {"password_hash": passwords.hash_password(password)})
         repo.revoke_user(session, user_id)
+        revoke_live_tokens(user_id)
         audit(action="user.reset_password", entity_type="user", entity_id=user_id, session=session)
+
+
+def revoke_live_tokens(user_id: str) -> None:
+    revocation.revoke_tokens_issued_before_now(get_store(), user_id)
 
 
 def list_users(db: Database, *, q: str | None, role: Role | None, disabled: bool | None,

@@ -57,4 +57,5 @@ def verify_access_token(token: str) -> Principal:
         role = Role(claims["role"])
     except ValueError as exc:
         raise errors.Unauthenticated("the access token is not valid") from exc
-    return Principal(user_id=str(claims["sub"]), username=str(claims.get("username", "")), role=role)
+    return Principal(user_id=str(claims["sub"]), username=str(claims.get("username", "")), role=role,
+                     issued_at=int(claims["iat"]))
