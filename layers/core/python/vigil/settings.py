@@ -78,6 +78,27 @@ class Settings(BaseSettings):
     # Outbound HTTP.
     http_timeout_seconds: float = Field(10.0, validation_alias=_env("HTTP_TIMEOUT_SECONDS"))
 
+    # Notifications: provider per channel (entry point names of `vigil.notification_providers`;
+    # empty picks smtp / middleware when configured, else console), SMTP, the SMS/IVR middleware.
+    notify_email_provider: str = Field("", validation_alias=_env("NOTIFY_EMAIL_PROVIDER"))
+    notify_sms_provider: str = Field("", validation_alias=_env("NOTIFY_SMS_PROVIDER"))
+    notify_ivr_provider: str = Field("", validation_alias=_env("NOTIFY_IVR_PROVIDER"))
+    notify_webhook_provider: str = Field("webhook", validation_alias=_env("NOTIFY_WEBHOOK_PROVIDER"))
+    notify_max_attempts: int = Field(3, ge=1, le=10, validation_alias=_env("NOTIFY_MAX_ATTEMPTS"))
+    notify_backoff_seconds: float = Field(1.0, ge=0, validation_alias=_env("NOTIFY_BACKOFF_SECONDS"))
+    smtp_host: str = Field("", validation_alias=_env("SMTP_HOST"))
+    smtp_port: int = Field(25, validation_alias=_env("SMTP_PORT"))
+    smtp_security: str = Field("none", pattern="^(none|starttls|tls)$", validation_alias=_env("SMTP_SECURITY"))
+    smtp_username: str = Field("", validation_alias=_env("SMTP_USERNAME"))
+    smtp_password: SecretStr | None = Field(None, validation_alias=_env("SMTP_PASSWORD"))
+    smtp_from: str = Field("Vigil <vigil@localhost>", validation_alias=_env("SMTP_FROM"))
+    smtp_timeout_seconds: float = Field(10.0, validation_alias=_env("SMTP_TIMEOUT_SECONDS"))
+    middleware_sms_url: str = Field("", validation_alias=_env("MIDDLEWARE_SMS_URL"))
+    middleware_ivr_url: str = Field("", validation_alias=_env("MIDDLEWARE_IVR_URL"))
+    middleware_status_url: str = Field("", validation_alias=_env("MIDDLEWARE_STATUS_URL"))
+    middleware_secret: SecretStr | None = Field(None, validation_alias=_env("MIDDLEWARE_SECRET"))
+    webhook_secret: SecretStr | None = Field(None, validation_alias=_env("NOTIFY_WEBHOOK_SECRET"))
+
     @property
     def cors_origin_list(self) -> list[str]:
         return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
