@@ -78,6 +78,12 @@ class Settings(BaseSettings):
     # Outbound HTTP.
     http_timeout_seconds: float = Field(10.0, validation_alias=_env("HTTP_TIMEOUT_SECONDS"))
 
+    # Loaders: connections to customers' source databases.
+    source_connect_timeout_seconds: int = Field(
+        5, ge=1, le=60, validation_alias=_env("SOURCE_CONNECT_TIMEOUT_SECONDS")
+    )
+    loader_max_rows: int = Field(10000, ge=1, le=1_000_000, validation_alias=_env("LOADER_MAX_ROWS"))
+
     # Notifications: provider per channel (entry point names of `vigil.notification_providers`;
     # empty picks smtp / middleware when configured, else console), SMTP, the SMS/IVR middleware.
     notify_email_provider: str = Field("", validation_alias=_env("NOTIFY_EMAIL_PROVIDER"))
