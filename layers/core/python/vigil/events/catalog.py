@@ -105,9 +105,13 @@ class NotificationRequested(Payload):
 
 
 class LoaderRunRequested(Payload):
+    """`attempt` counts re-queues while the loader is at its maxParallelism; `trigger` is
+    SCHEDULE (the scheduler) or MANUAL (run now)."""
+
     loader_code: str
     execution_id: str
     attempt: int = 1
+    trigger: str = "SCHEDULE"
 
 
 class PlatformPing(Payload):
