@@ -75,6 +75,20 @@ class Settings(BaseSettings):
         SecretStr("admin123"), validation_alias=_env("DEMO_ADMIN_PASSWORD")
     )
 
+    # Incidents: the alert-grouping policy, attachments and RCA report links.
+    incident_group_keys: str = Field("loaderCode,severity", validation_alias=_env("INCIDENT_GROUP_KEYS"))
+    incident_group_window_seconds: int = Field(600, validation_alias=_env("INCIDENT_GROUP_WINDOW_SECONDS"))
+    incident_group_threshold: int = Field(3, validation_alias=_env("INCIDENT_GROUP_THRESHOLD"))
+    incident_group_immediate_severities: str = Field(
+        "CRITICAL", validation_alias=_env("INCIDENT_GROUP_IMMEDIATE_SEVERITIES")
+    )
+    incident_group_absorb_while_open: bool = Field(
+        True, validation_alias=_env("INCIDENT_GROUP_ABSORB_WHILE_OPEN")
+    )
+    attachment_max_bytes: int = Field(10 * 1024 * 1024, validation_alias=_env("ATTACHMENT_MAX_BYTES"))
+    attachment_url_ttl_seconds: int = Field(900, validation_alias=_env("ATTACHMENT_URL_TTL_SECONDS"))
+    rca_url_ttl_seconds: int = Field(7 * 24 * 3600, validation_alias=_env("RCA_URL_TTL_SECONDS"))
+
     # Outbound HTTP.
     http_timeout_seconds: float = Field(10.0, validation_alias=_env("HTTP_TIMEOUT_SECONDS"))
 
