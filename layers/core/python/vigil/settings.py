@@ -92,6 +92,11 @@ class Settings(BaseSettings):
     # Outbound HTTP.
     http_timeout_seconds: float = Field(10.0, validation_alias=_env("HTTP_TIMEOUT_SECONDS"))
 
+    # Jira: attempts per call on 429 / 5xx / timeouts, and the backoff between them.
+    jira_max_attempts: int = Field(4, ge=1, le=10, validation_alias=_env("JIRA_MAX_ATTEMPTS"))
+    jira_backoff_base_seconds: float = Field(0.5, ge=0, validation_alias=_env("JIRA_BACKOFF_BASE_SECONDS"))
+    jira_backoff_max_seconds: float = Field(20.0, ge=0, validation_alias=_env("JIRA_BACKOFF_MAX_SECONDS"))
+
     # Loaders: connections to customers' source databases.
     source_connect_timeout_seconds: int = Field(
         5, ge=1, le=60, validation_alias=_env("SOURCE_CONNECT_TIMEOUT_SECONDS")
