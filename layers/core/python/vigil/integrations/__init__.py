@@ -1,0 +1,1 @@
+"""Integrations with external systems (ticketing). Each system is a sub-package."""
