@@ -89,6 +89,16 @@ class Settings(BaseSettings):
     attachment_url_ttl_seconds: int = Field(900, validation_alias=_env("ATTACHMENT_URL_TTL_SECONDS"))
     rca_url_ttl_seconds: int = Field(7 * 24 * 3600, validation_alias=_env("RCA_URL_TTL_SECONDS"))
 
+    # Signals storage and queries.
+    signals_retention_months: int = Field(13, ge=0, validation_alias=_env("SIGNALS_RETENTION_MONTHS"))
+    signals_raw_max_range_days: int = Field(
+        31, ge=1, validation_alias=_env("SIGNALS_RAW_MAX_RANGE_DAYS")
+    )
+    signals_raw_max_points: int = Field(
+        5_000_000, ge=1, validation_alias=_env("SIGNALS_RAW_MAX_POINTS")
+    )
+    signals_bulk_max_points: int = Field(5000, ge=1, validation_alias=_env("SIGNALS_BULK_MAX_POINTS"))
+
     # Outbound HTTP.
     http_timeout_seconds: float = Field(10.0, validation_alias=_env("HTTP_TIMEOUT_SECONDS"))
 
