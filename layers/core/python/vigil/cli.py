@@ -86,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("openapi", help="print the OpenAPI document").set_defaults(fn=_openapi)
     sub.add_parser("reencrypt", help="re-encrypt every stored secret under the active key").set_defaults(
         fn=_reencrypt)
+    from vigil.ops import commands
+
+    commands.register(sub, str(DEFAULT_DEFINITION))
     args = parser.parse_args(argv)
     vlog.setup(get_settings().log_level)
     return int(args.fn(args))

@@ -1,0 +1,1 @@
+"""Operations: the CloudFormation renderer, deploy and teardown, metrics, backup and restore."""

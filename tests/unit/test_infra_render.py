@@ -1,0 +1,187 @@
+"""The CloudFormation template rendered from infra/resources.yaml and functions/*/app.py:
+cfn-lint passes, and every route, schedule, consumer, queue and state machine is wired."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from vigil.local.apps import FUNCTIONS_DIR, load_app
+from vigil.ops import deploy
+from vigil.ops.template import render
+from vigil.platform.resources import REPO_ROOT, load
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+CFN_LINT = Path(sys.executable).with_name("cfn-lint")
+
+
+def _lint(path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(CFN_LINT), "--format", "parseable", str(path)], capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    out = tmp_path_factory.mktemp("render")
+    real = deploy.write_template(load(), out / "template.yaml")
+    fixture = deploy.write_template(load(FIXTURES / "resources.yaml"), out / "fixture.yaml",
+                                    functions_dir=FIXTURES / "functions")
+    return out, real, fixture
+
+
+def _of_type(template: dict, kind: str) -> dict[str, dict]:
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
+
+
+def test_cfn_lint_passes_on_the_real_and_the_fixture_templates(rendered):
+    out, _, _ = rendered
+    for name in ("template.yaml", "fixture.yaml"):
+        result = _lint(out / name)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_cfn_lint_catches_a_broken_template(rendered):
+    # GIVEN the fixture template with a queue wired to a DLQ that does not exist
+    out, _, fixture = rendered
+    broken = json.loads(json.dumps(fixture))
+    broken["Resources"]["ProbeAQueue"]["Properties"]["RedrivePolicy"]["deadLetterTargetArn"] = {
+        "Fn::GetAtt": ["NoSuchDlq", "Arn"]}
+    (out / "broken.json").write_text(json.dumps(broken))
+    # THEN the same lint step fails (so a passing lint means something)
+    assert _lint(out / "broken.json").returncode != 0
+
+
+def test_every_route_of_every_app_reaches_its_apps_handler(rendered):
+    _, real, _ = rendered
+    paths = real["Resources"]["Api"]["Properties"]["DefinitionBody"]["paths"]
+    apps = [load_app(p) for p in sorted(FUNCTIONS_DIR.glob("*/app.py"))]
+    assert apps, "no apps found under functions/"
+    for loaded in apps:
+        handler = "".join(w.capitalize() for w in re.split(r"[^a-zA-Z0-9]", loaded.service)) + "ApiHandler"
+        for path, methods in loaded.app.routes.items():
+            for method in methods:
+                spec = paths[path][method.lower()]
+                uri = spec["x-amazon-apigateway-integration"]["uri"]["Fn::Sub"]
+                if method != "OPTIONS":  # preflights of a shared path may be answered by another app
+                    assert f"${{{handler}.Arn}}" in uri, (loaded.service, path, method)
+        if loaded.app.routes:
+            permission = real["Resources"][handler + "InvokePermission"]["Properties"]
+            assert permission["FunctionName"] == {"Ref": handler}
+            assert real["Resources"][handler]["Properties"]["Handler"] == "app.app"
+
+
+def test_schedules_and_consumers_become_functions_with_their_events(rendered):
+    _, _, fixture = rendered
+    fns = _of_type(fixture, "AWS::Serverless::Function")
+    schedule = fns["ProbeEveryMinute"]["Properties"]
+    assert schedule["Handler"] == "app.every_minute"
+    assert schedule["Events"]["Schedule"]["Properties"]["Schedule"] == "rate(1 minute)"
+    consumer = fns["ProbeOnFailing"]["Properties"]
+    assert consumer["Handler"] == "app.on_failing"
+    assert consumer["Events"]["Queue"]["Properties"] == {
+        "Queue": {"Fn::GetAtt": ["ProbeFailingQueue", "Arn"]}, "BatchSize": 1, "Enabled": True}
+    # Lambda refuses a consumer whose timeout exceeds its queue's visibility timeout.
+    assert consumer["Timeout"] == 1
+    for fid in fns:
+        assert fixture["Resources"][fid + "ErrorsAlarm"]["Properties"]["Dimensions"][0]["Value"] == {"Ref": fid}
+
+
+def test_queues_have_dlq_redrive_rule_policy_and_alarm_as_declared(rendered):
+    _, _, fixture = rendered
+    res = fixture["Resources"]
+    for queue in load(FIXTURES / "resources.yaml").queues:
+        stem = "".join(w.capitalize() for w in queue.name.split("-"))
+        props = res[stem + "Queue"]["Properties"]
+        assert props["QueueName"] == {"Fn::Sub": "${ResourcePrefix}" + queue.name}
+        assert props["VisibilityTimeout"] == queue.visibility_timeout
+        assert props["RedrivePolicy"] == {"deadLetterTargetArn": {"Fn::GetAtt": [stem + "Dlq", "Arn"]},
+                                          "maxReceiveCount": queue.max_receive_count}
+        assert res[stem + "Dlq"]["Properties"]["QueueName"] == {"Fn::Sub": "${ResourcePrefix}" + queue.dlq_name}
+        rule = res[stem + "Rule"]["Properties"]
+        assert rule["EventPattern"]["detail-type"] == sorted(queue.events)
+        assert rule["Targets"] == [{"Id": "queue", "Arn": {"Fn::GetAtt": [stem + "Queue", "Arn"]}}]
+        policy = res[stem + "QueuePolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
+        assert policy["Condition"]["ArnEquals"]["aws:SourceArn"] == {"Fn::GetAtt": [stem + "Rule", "Arn"]}
+        alarm = res[stem + "DlqDepthAlarm"]["Properties"]
+        assert alarm["Dimensions"][0]["Value"] == {"Fn::GetAtt": [stem + "Dlq", "QueueName"]}
+
+
+def test_state_machine_placeholders_are_all_substituted_from_the_definition(rendered):
+    _, _, fixture = rendered
+    machine = fixture["Resources"]["ProbeWaitStateMachine"]["Properties"]
+    text = json.dumps(machine["Definition"])
+    placeholders = set(re.findall(r"\$\{(\w+)\}", text))
+    assert placeholders == set(machine["DefinitionSubstitutions"]) == {"QueueUrl"}
+    assert machine["DefinitionSubstitutions"]["QueueUrl"] == {"Ref": "ProbeCQueue"}
+    role = fixture["Resources"]["ProbeWaitStateMachineRole"]["Properties"]
+    statement = role["Policies"][0]["PolicyDocument"]["Statement"][0]
+    assert statement["Resource"] == [{"Fn::GetAtt": ["ProbeCQueue", "Arn"]}]
+
+
+def test_roles_are_least_privilege(rendered):
+    _, real, fixture = rendered
+    for template in (real, fixture):
+        for lid, role in _of_type(template, "AWS::IAM::Role").items():
+            for policy in role["Properties"].get("Policies", []):
+                for st in policy["PolicyDocument"]["Statement"]:
+                    assert all(a != "*" and not a.endswith(":*") for a in st["Action"]), (lid, st)
+    statements = fixture["Resources"]["ProbeOnARole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    receive = [s for s in statements if "sqs:ReceiveMessage" in s["Action"]]
+    assert [s["Resource"] for s in receive] == [{"Fn::GetAtt": ["ProbeAQueue", "Arn"]}]
+    dlq_send = [s for s in statements if s["Resource"] == {"Fn::GetAtt": ["ProbeADlq", "Arn"]}]
+    assert dlq_send and "sqs:SendMessage" in dlq_send[0]["Action"]
+    # the probe app's code never names its bucket: no S3 access at all
+    assert not any(a.startswith("s3:") for s in statements for a in s["Action"])
+
+
+def test_a_consumer_of_an_undeclared_queue_is_refused(tmp_path):
+    app_dir = tmp_path / "fns" / "orphanqueue"
+    app_dir.mkdir(parents=True)
+    (app_dir / "app.py").write_text(
+        "from chalice import Chalice\napp = Chalice(app_name='orphan')\n\n"
+        "@app.on_sqs_message(queue='nowhere', batch_size=1)\ndef eat(event):\n    pass\n"
+    )
+    with pytest.raises(ValueError, match="nowhere"):
+        render(load(FIXTURES / "resources.yaml"), base_dir=tmp_path, functions_dir=tmp_path / "fns")
+
+
+def test_two_apps_declaring_the_same_route_are_refused(tmp_path):
+    for name in ("dupone", "duptwo"):
+        d = tmp_path / "fns" / name
+        d.mkdir(parents=True)
+        (d / "app.py").write_text(
+            f"from chalice import Chalice\napp = Chalice(app_name='{name}')\n\n"
+            "@app.route('/api/v1/same')\ndef same():\n    return {}\n"
+        )
+    with pytest.raises(ValueError, match="GET /api/v1/same"):
+        render(load(FIXTURES / "resources.yaml"), base_dir=tmp_path, functions_dir=tmp_path / "fns")
+
+
+def test_code_paths_are_relative_to_the_template(rendered):
+    out, real, _ = rendered
+    layer = real["Resources"]["CoreLayer"]["Properties"]["ContentUri"]
+    assert (out / layer).resolve() == (out / "layer").resolve()
+    for fn in _of_type(real, "AWS::Serverless::Function").values():
+        assert (out / fn["Properties"]["CodeUri"] / "app.py").resolve().is_file()
+    assert yaml.safe_load((out / "template.yaml").read_text()) == real
+
+
+def test_stage_parameters_come_from_the_stage_file_then_overrides(tmp_path):
+    params = deploy.stage_parameters("prod", {"LogLevel": "DEBUG"})
+    assert params["ResourcePrefix"] == "vigil-prod-" and params["LogLevel"] == "DEBUG"
+    assert set(params) <= set(render(load(), base_dir=tmp_path)["Parameters"])
+    (tmp_path / "odd.yaml").write_text("Stage: other\n")
+    with pytest.raises(ValueError, match="Stage"):
+        deploy.stage_parameters("odd", stages_dir=tmp_path)
+    assert deploy.stage_parameters("fresh", stages_dir=tmp_path)["ResourcePrefix"] == "vigil-fresh-"
+
+
+def test_stage_files_name_only_template_parameters(tmp_path):
+    known = set(render(load(), base_dir=tmp_path)["Parameters"])
+    for path in (REPO_ROOT / "infra" / "stages").glob("*.yaml"):
+        assert set(yaml.safe_load(path.read_text())) <= known, path
