@@ -1,7 +1,19 @@
 """Write signal points: idempotent upsert on (loader, segment, time).
 
 This is the one entry point for every producer (bulk API, loader runs, demo seed), so
-partition creation and any derived data stay consistent with the raw rows.
+partitions, rollups, the per-loader series list and the cache version stay consistent with
+the raw rows. How a batch is written, in one transaction:
+
+1. duplicates inside the batch are collapsed (the last one wins);
+2. month partitions are created when missing; the batch's loaders are locked
+   (advisory locks, sorted: two batches of one loader serialize, other loaders do not wait);
+3. the batch is COPied into a temp table;
+4. existing rows whose values differ are UPDATEd and their minutes marked dirty (identical
+   re-ingests change nothing, so a loader re-reading an overlapping window is cheap);
+5. new rows are INSERTed and their contribution added to the 1m / 1h / 1d rollups;
+6. dirty buckets are recomputed from the level below (1m from raw, 1h from 1m, 1d from 1h);
+7. the loaders' data version is bumped, which makes every cached answer for them unreachable
+   at the moment the transaction commits.
 """
 
 from __future__ import annotations
@@ -10,21 +22,81 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from vigil.db import Database, Session
-from vigil.signals import partitions
+from vigil.signals import partitions, rollups
 from vigil.signals.models import SignalPoint
 
-_UPSERT = """
-INSERT INTO signals_history (loader_code, segment_code, load_time_stamp, rec_count,
-                             max_val, min_val, avg_val, sum_val)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
-ON CONFLICT (loader_code, segment_code, load_time_stamp) DO UPDATE SET
-    rec_count = EXCLUDED.rec_count, max_val = EXCLUDED.max_val, min_val = EXCLUDED.min_val,
-    avg_val = EXCLUDED.avg_val, sum_val = EXCLUDED.sum_val, ingested_at = now()
+_LOCK_NAMESPACE = 7_316_031
+_VALUE_COLUMNS = ("rec_count", "max_val", "min_val", "avg_val", "sum_val")
+_COLUMNS = ("loader_code", "segment_code", "load_time_stamp", *_VALUE_COLUMNS)
+
+_TEMP_INCOMING = """
+CREATE TEMP TABLE IF NOT EXISTS signals_incoming (
+    loader_code text, segment_code text, load_time_stamp timestamptz, rec_count bigint,
+    max_val double precision, min_val double precision, avg_val double precision,
+    sum_val double precision
+) ON COMMIT DELETE ROWS
+"""
+_TEMP_DIRTY = """
+CREATE TEMP TABLE IF NOT EXISTS signals_dirty (
+    loader_code text, segment_code text, minute timestamptz
+) ON COMMIT DELETE ROWS
+"""
+
+_ANY_EXISTING = """
+SELECT EXISTS (SELECT 1 FROM signals_history WHERE loader_code = ANY(%(loaders)s)
+               AND load_time_stamp >= %(lo)s AND load_time_stamp <= %(hi)s)
+"""
+
+_VALUES = ", ".join(_VALUE_COLUMNS)
+_I_VALUES = ", ".join(f"i.{c}" for c in _VALUE_COLUMNS)
+_H_VALUES = ", ".join(f"h.{c}" for c in _VALUE_COLUMNS)
+
+_UPDATE_CHANGED = f"""
+WITH upd AS (
+    UPDATE signals_history h
+       SET {", ".join(f"{c} = i.{c}" for c in _VALUE_COLUMNS)}, ingested_at = now()
+      FROM signals_incoming i
+     WHERE h.loader_code = i.loader_code AND h.segment_code = i.segment_code
+       AND h.load_time_stamp = i.load_time_stamp
+       AND h.loader_code = ANY(%(loaders)s)
+       AND h.load_time_stamp >= %(lo)s AND h.load_time_stamp <= %(hi)s
+       AND ({_H_VALUES}) IS DISTINCT FROM ({_I_VALUES})
+    RETURNING h.loader_code, h.segment_code, h.load_time_stamp
+)
+INSERT INTO signals_dirty (loader_code, segment_code, minute)
+SELECT DISTINCT loader_code, segment_code, date_trunc('minute', load_time_stamp, 'UTC') FROM upd
+"""
+
+_INSERT_NEW = f"""
+WITH ins AS (
+    INSERT INTO signals_history (loader_code, segment_code, load_time_stamp, {_VALUES})
+    SELECT loader_code, segment_code, load_time_stamp, {_VALUES} FROM signals_incoming
+    ON CONFLICT (loader_code, segment_code, load_time_stamp) DO NOTHING
+    RETURNING loader_code, segment_code, load_time_stamp, {_VALUES}
+),
+{",".join(f" r{lv.name} AS ({rollups.delta_cte(lv, 'ins')})" for lv in rollups.LEVELS)},
+series AS (
+    INSERT INTO signals_series AS s (loader_code, segment_code, first_ts, last_ts)
+    SELECT loader_code, segment_code, min(load_time_stamp), max(load_time_stamp) FROM ins GROUP BY 1, 2
+    ON CONFLICT (loader_code, segment_code) DO UPDATE
+       SET first_ts = least(s.first_ts, EXCLUDED.first_ts), last_ts = greatest(s.last_ts, EXCLUDED.last_ts)
+)
+SELECT count(*) FROM ins
+"""
+
+_BUMP_VERSIONS = """
+INSERT INTO signals_versions AS v (loader_code)
+SELECT unnest(%(loaders)s::text[])
+ON CONFLICT (loader_code) DO UPDATE SET version = v.version + 1, changed_at = now()
 """
 
 
 def ingest(db: Database, points: Sequence[SignalPoint]) -> int:
-    """Store `points` in one transaction; return how many were written."""
+    """Store `points` in one transaction; return how many distinct points were stored.
+
+    Idempotent: sending the same points again changes nothing (and does not invalidate
+    cached answers); sending a point with new values replaces it everywhere, rollups included.
+    """
     if not points:
         return 0
     with db.session() as s:
@@ -32,15 +104,46 @@ def ingest(db: Database, points: Sequence[SignalPoint]) -> int:
 
 
 def ingest_in(s: Session, points: Sequence[SignalPoint]) -> int:
-    """The same, inside a caller's transaction."""
-    times = {datetime.fromtimestamp(p.load_time_stamp, UTC) for p in points}
-    partitions.ensure(s, times)
-    s.execute_many(
-        _UPSERT,
-        [
+    """The same, inside a caller's transaction (the cache version moves when it commits)."""
+    if not points:
+        return 0
+    latest: dict[tuple[str, str, int], SignalPoint] = {}
+    for p in points:
+        latest[(p.loader_code, p.segment_code, p.load_time_stamp)] = p
+    loaders = sorted({k[0] for k in latest})
+    lo_epoch = min(k[2] for k in latest)
+    hi_epoch = max(k[2] for k in latest)
+    lo = datetime.fromtimestamp(lo_epoch, UTC)
+    hi = datetime.fromtimestamp(hi_epoch, UTC)
+
+    partitions.ensure(s, partitions.months_between(lo, hi))
+    for code in loaders:
+        s.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_LOCK_NAMESPACE, code))
+
+    s.execute(_TEMP_INCOMING)
+    s.copy_rows(
+        "signals_incoming",
+        _COLUMNS,
+        (
             (p.loader_code, p.segment_code, datetime.fromtimestamp(p.load_time_stamp, UTC),
              p.rec_count, p.max_val, p.min_val, p.avg_val, p.sum_val)
-            for p in points
-        ],
+            for p in latest.values()
+        ),
     )
-    return len(points)
+    params = {"loaders": loaders, "lo": lo, "hi": hi}
+    dirty = 0
+    if s.scalar(_ANY_EXISTING, params):
+        s.execute(_TEMP_DIRTY)
+        dirty = s.execute(_UPDATE_CHANGED, params)
+    inserted = int(s.scalar(_INSERT_NEW) or 0)
+    if dirty:
+        # Bounds for partition pruning of the raw scan: whole minutes around the batch.
+        bounds = {"lo": datetime.fromtimestamp(lo_epoch - lo_epoch % 60, UTC),
+                  "hi": datetime.fromtimestamp(hi_epoch - hi_epoch % 60 + 60, UTC)}
+        for level in rollups.LEVELS:
+            s.execute(rollups.recompute_sql(level, "signals_dirty"), bounds)
+        s.execute("DELETE FROM signals_dirty")
+    if inserted or dirty:
+        s.execute(_BUMP_VERSIONS, {"loaders": loaders})
+    s.execute("DELETE FROM signals_incoming")  # a caller's transaction may ingest again
+    return len(latest)

@@ -1,0 +1,158 @@
+"""The signals query engine: one function every reader calls (HTTP API, charts, alert rules,
+RCA reports).
+
+Contract
+--------
+``run(db=..., store=..., q=SignalQuery(...)) -> QueryResult``
+
+- Range: points with ``fromEpoch <= timestamp <= toEpoch`` (epoch seconds, UTC, inclusive).
+- Segments: ``segment_code=[...]`` → one series per listed segment, every point carries
+  ``segmentCode``, points ordered by segment then time. ``None`` → every segment of the
+  loader combined into one series (no ``segmentCode`` on points).
+- ``aggregation="raw"`` (no bucket): stored points. Combined across segments, the points
+  sharing a timestamp become one: recCount and sumVal summed, minVal the min, maxVal the max,
+  avgVal the mean of the points' avgVal.
+- ``aggregation`` avg|sum|min|max with ``bucket`` 1m|5m|15m|1h|1d (epoch-aligned UTC
+  buckets; absent → the smallest bucket giving at most ``limit`` buckets): every value field
+  of a bucket is that aggregate of the same field over the bucket's points (avg = mean
+  weighted by point count, i.e. sum/count: never an average of averages); ``recCount`` is
+  always the sum. Buckets at the range edges only count points inside the range. Empty
+  buckets are absent. Answers come from the 1m/1h/1d rollups and equal the same aggregation
+  over the raw rows.
+- ``limit`` (per series): a longer series is reduced by LTTB to exactly ``limit`` points,
+  first and last kept, the shape judged on avgVal (recCount for a series without avgVal);
+  ``sampled`` says so and ``originalPoints`` counts points before sampling (all series).
+- Cached in Redis (``store``; ``None`` disables) under a key of every parameter and the
+  loader's data version: an answer is never older than the data ingested before the call.
+- Errors: ``vigil.errors.ValidationFailed`` naming the parameter (range too long for raw,
+  too many points or buckets); pydantic validates ``SignalQuery`` itself (from > to,
+  unknown aggregation/bucket, limit outside 2..100000).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from vigil import errors
+from vigil.db import Database, Row, Session
+from vigil.redis import Store
+from vigil.settings import get_settings
+from vigil.signals import buckets, cache, lttb, repository
+from vigil.signals.schemas import BUCKET_SECONDS, DataPoint, QueryResult, SignalQuery, TimeRange
+
+__all__ = ["DataPoint", "QueryResult", "SignalQuery", "TimeRange", "run", "run_json"]
+
+MAX_BUCKETS = 1_000_000
+
+
+def run(*, db: Database, store: Store | None, q: SignalQuery, now: float | None = None) -> QueryResult:
+    """Answer `q` (see the module docstring for the contract)."""
+    with db.session() as s:
+        key = cache.key(store, q, repository.version(s, q.loader_code)) if store else ""
+        hit = cache.get(store, key) if store else None
+        if hit is not None:
+            return QueryResult.model_validate_json(hit)
+        result = execute(s, q)
+    if store:
+        cache.put(store, key, result.model_dump_json(by_alias=True),
+                  ttl=cache.ttl_for(q, now=time.time() if now is None else now))
+    return result
+
+
+def run_json(*, db: Database, store: Store | None, q: SignalQuery, now: float | None = None) -> str:
+    """The same answer as JSON text (the HTTP path: a cache hit is returned as stored)."""
+    with db.session() as s:
+        key = cache.key(store, q, repository.version(s, q.loader_code)) if store else ""
+        hit = cache.get(store, key) if store else None
+        if hit is not None:
+            return hit
+        payload = execute(s, q).model_dump_json(by_alias=True)
+    if store:
+        cache.put(store, key, payload, ttl=cache.ttl_for(q, now=time.time() if now is None else now))
+    return payload
+
+
+def execute(s: Session, q: SignalQuery) -> QueryResult:
+    """Answer `q` from the database inside session `s`, without the cache."""
+    start, end = q.from_epoch, q.to_epoch + 1
+    if q.aggregation == "raw":
+        rows = _raw_rows(s, q, start, end)
+        bucket = None
+    else:
+        bucket = q.bucket or buckets.auto_bucket(start, end, q.limit)
+        width = BUCKET_SECONDS[bucket]
+        if buckets.bucket_count(start, end, width) > MAX_BUCKETS:
+            raise _invalid("bucket", f"{bucket} buckets over this range are more than {MAX_BUCKETS:,}; "
+                           "choose a larger bucket or a shorter range")
+        rows = repository.aggregate(s, loader_code=q.loader_code, segments=q.segment_code,
+                                    start=start, end=end, bucket_seconds=width,
+                                    aggregation=q.aggregation)
+    points, original, sampled = _to_points(rows, split=q.split, limit=q.limit)
+    return QueryResult(
+        loader_code=q.loader_code,
+        time_range=TimeRange(**{"from": q.from_epoch, "to": q.to_epoch}),
+        aggregation=q.aggregation,
+        bucket=bucket,  # type: ignore[arg-type]
+        sampled=sampled,
+        original_points=original,
+        data_points=points,
+    )
+
+
+def _raw_rows(s: Session, q: SignalQuery, start: int, end: int) -> list[Row]:
+    settings = get_settings()
+    max_days = settings.signals_raw_max_range_days
+    if end - start > max_days * 86400:
+        raise _invalid("toEpoch", f"raw queries span at most {max_days} days (SIGNALS_RAW_MAX_RANGE_DAYS); "
+                       "shorten fromEpoch..toEpoch or use an aggregation with a bucket")
+    cap = settings.signals_raw_max_points
+    rows = repository.raw(s, loader_code=q.loader_code, segments=q.segment_code, start=start,
+                          end=end, cap=cap)
+    if len(rows) > cap:
+        raise _invalid("toEpoch", f"the range holds more than {cap:,} raw points "
+                       "(SIGNALS_RAW_MAX_POINTS); shorten it or use an aggregation with a bucket")
+    return rows
+
+
+def _to_points(rows: list[Row], *, split: bool, limit: int) -> tuple[list[DataPoint], int, bool]:
+    """Group rows into series, LTTB each longer than `limit`, build the points."""
+    series: list[list[Row]] = []
+    if split:
+        current: str | None = None
+        for r in rows:
+            if r["segment_code"] != current:
+                series.append([])
+                current = r["segment_code"]
+            series[-1].append(r)
+    elif rows:
+        series.append(rows)
+    sampled = False
+    points: list[DataPoint] = []
+    for one in series:
+        if len(one) > limit:
+            sampled = True
+            one = _downsample(one, limit)
+        points.extend(
+            DataPoint.model_construct(
+                timestamp=int(r["ts"]), rec_count=int(r["rec_count"] or 0), avg_val=r["avg_val"],
+                sum_val=r["sum_val"], min_val=r["min_val"], max_val=r["max_val"],
+                segment_code=r.get("segment_code") if split else None,
+            )
+            for r in one
+        )
+    return points, len(rows), sampled
+
+
+def _downsample(rows: list[Row], limit: int) -> list[Row]:
+    x = np.fromiter((r["ts"] for r in rows), dtype=np.float64, count=len(rows))
+    y = np.fromiter((np.nan if r["avg_val"] is None else r["avg_val"] for r in rows),
+                    dtype=np.float64, count=len(rows))
+    if np.isnan(y).all():
+        y = np.fromiter((r["rec_count"] or 0 for r in rows), dtype=np.float64, count=len(rows))
+    return [rows[i] for i in lttb.select(x, y, limit)]
+
+
+def _invalid(param: str, message: str) -> errors.ValidationFailed:
+    return errors.ValidationFailed(message, details=[{"field": f"query.{param}", "message": message}])
