@@ -1,0 +1,1 @@
+"""Chart definitions: declarative, reusable (templates, extension), versioned."""
