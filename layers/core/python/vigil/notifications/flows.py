@@ -1,0 +1,154 @@
+"""What each event means for notifications (called by the queue handlers in
+functions/notifications/app.py, one function per event type)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vigil import errors
+from vigil.db import Database, get_database
+from vigil.events.catalog import (
+    AlertAcknowledged,
+    AlertResolved,
+    AlertTriggered,
+    Envelope,
+    IncidentCreated,
+    IncidentUpdated,
+    NotificationRequested,
+)
+from vigil.logging import get_logger
+from vigil.notifications import escalation, recipients, templates
+from vigil.notifications import repository as repo
+from vigil.notifications.delivery import Notification, deliver
+from vigil.notifications.models import Channel, EscalationStatus, SubjectType
+from vigil.notifications.recipients import Recipient
+from vigil.settings import get_settings
+
+log = get_logger(__name__)
+
+ACKNOWLEDGED_STATUS = "INVESTIGATING"
+CLOSING_STATUSES = ("RESOLVED", "CLOSED")
+
+
+def link(kind: str, subject_id: str) -> str:
+    return f"{get_settings().public_base_url.rstrip('/')}/{kind}/{subject_id}"
+
+
+def on_alert_triggered(envelope: Envelope, *, db: Database | None = None) -> None:
+    alert = AlertTriggered.model_validate(envelope.payload)
+    context = {**alert.model_dump(mode="json", by_alias=True), "link": link("alerts", alert.alert_id)}
+    escalation.start(db or get_database(), subject_type=SubjectType.ALERT, subject_id=alert.alert_id,
+                     template="alert-triggered", context=context, severity=alert.severity,
+                     loader_code=alert.loader_code, labels=alert.labels, correlation=envelope.correlation_id)
+
+
+def on_alert_acknowledged(envelope: Envelope, *, db: Database | None = None) -> None:
+    ack = AlertAcknowledged.model_validate(envelope.payload)
+    escalation.stop(db or get_database(), subject_type=SubjectType.ALERT, subject_id=ack.alert_id,
+                    status=EscalationStatus.ACKNOWLEDGED, actor=ack.acknowledged_by)
+
+
+def on_alert_resolved(envelope: Envelope, *, db: Database | None = None) -> None:
+    resolved = AlertResolved.model_validate(envelope.payload)
+    escalation.stop(db or get_database(), subject_type=SubjectType.ALERT, subject_id=resolved.alert_id,
+                    status=EscalationStatus.RESOLVED, actor=None)
+
+
+def on_incident_created(envelope: Envelope, *, db: Database | None = None) -> None:
+    database = db or get_database()
+    incident = IncidentCreated.model_validate(envelope.payload)
+    context = {**incident.model_dump(mode="json", by_alias=True),
+               "link": incident.url or link("incidents", incident.incident_id)}
+    escalation.start(database, subject_type=SubjectType.INCIDENT, subject_id=incident.incident_id,
+                     template="incident-created", context=context, severity=incident.severity,
+                     loader_code=incident.loader_code, correlation=envelope.correlation_id)
+    if incident.assignee:
+        _tell_assignee(database, envelope.id, incident.incident_id, incident.assignee, context)
+
+
+def on_incident_updated(envelope: Envelope, *, db: Database | None = None) -> None:
+    database = db or get_database()
+    update = IncidentUpdated.model_validate(envelope.payload)
+    with database.session() as s:
+        row = repo.find_escalation(s, SubjectType.INCIDENT.value, update.incident_id)
+    context: dict[str, Any] = {"title": f"incident {update.incident_id}", **((row or {}).get("context") or {}),
+                               "link": link("incidents", update.incident_id), "actor": update.actor}
+    for field, change in update.changes.items():
+        if isinstance(change, dict) and "to" in change:
+            context[field] = change["to"]
+    status = _to(update.changes, "status")
+    if status == ACKNOWLEDGED_STATUS:
+        escalation.stop(database, subject_type=SubjectType.INCIDENT, subject_id=update.incident_id,
+                        status=EscalationStatus.ACKNOWLEDGED, actor=update.actor)
+    elif status in CLOSING_STATUSES:
+        escalation.stop(database, subject_type=SubjectType.INCIDENT, subject_id=update.incident_id,
+                        status=EscalationStatus.RESOLVED, actor=update.actor)
+        if status == "RESOLVED":
+            _tell_resolved(database, envelope.id, update.incident_id, context)
+    if "assignee" in update.changes and _to(update.changes, "assignee"):
+        previous = update.changes["assignee"].get("from") if isinstance(update.changes["assignee"], dict) else None
+        _tell_assignee(database, envelope.id, update.incident_id, str(_to(update.changes, "assignee")),
+                       {**context, "previousAssignee": previous})
+
+
+def _to(changes: dict[str, Any], field: str) -> Any:
+    change = changes.get(field)
+    return change.get("to") if isinstance(change, dict) else None
+
+
+def _tell_assignee(db: Database, event_id: str, incident_id: str, assignee: str, context: dict[str, Any]) -> None:
+    if "@" in assignee:
+        target = Recipient(assignee)
+    else:
+        with db.session() as s:
+            user = repo.user_by_ref(s, assignee)
+        if user is None or not user.get("email"):
+            log.warning("assignee has no e-mail address; not told", extra={"assignee": assignee})
+            return
+        target = Recipient(user["email"], user["username"])
+    _send_email(db, event_id, incident_id, "incident-assigned", {**context, "assignee": assignee}, [target])
+
+
+def _tell_resolved(db: Database, event_id: str, incident_id: str, context: dict[str, Any]) -> None:
+    with db.session() as s:
+        notified = repo.notified_recipients(s, subject_type=SubjectType.INCIDENT.value, subject_id=incident_id,
+                                            channel=Channel.EMAIL.value)
+    if notified:
+        _send_email(db, event_id, incident_id, "incident-resolved", context, [Recipient(a) for a in notified])
+
+
+def _send_email(db: Database, event_id: str, incident_id: str, template: str, context: dict[str, Any],
+                targets: list[Recipient]) -> None:
+    rendered = templates.render(template, Channel.EMAIL, context)
+    deliver(db, notification=Notification(
+        event_id=event_id, channel=Channel.EMAIL, template=template, rendered=rendered,
+        subject_type=SubjectType.INCIDENT.value, subject_id=incident_id, link=context.get("link")),
+        recipients=targets)
+
+
+def on_notification_requested(envelope: Envelope, *, db: Database | None = None) -> list[str]:
+    database = db or get_database()
+    request = NotificationRequested.model_validate(envelope.payload)
+    try:
+        channel = Channel(request.channel)
+    except ValueError as exc:
+        raise errors.ValidationFailed(f"unknown channel {request.channel!r}") from exc
+    esc = request.escalation or {}
+    if esc.get("escalationId") and escalation.is_stopped(database, escalation=str(esc["escalationId"])):
+        # Defence in depth: the execution was stopped, but this step's message was already queued.
+        log.info("escalation stopped; step not sent", extra={"escalationId": esc["escalationId"],
+                                                             "level": esc.get("level")})
+        return []
+    with database.session() as s:
+        to = recipients.resolve(s, channel=channel, targets=request.targets, recipient=request.recipient)
+    if not to:
+        log.warning("notification has no recipient on its channel",
+                    extra={"eventId": envelope.id, "channel": channel.value})
+        return []
+    rendered = templates.render(request.template, channel, request.context)
+    return deliver(database, notification=Notification(
+        event_id=envelope.id, channel=channel, template=request.template, rendered=rendered,
+        level=esc.get("level"), escalation_id=esc.get("escalationId"),
+        subject_type=esc.get("subjectType") or request.context.get("subjectType"),
+        subject_id=esc.get("subjectId") or request.context.get("subjectId"),
+        link=request.context.get("link")), recipients=to)

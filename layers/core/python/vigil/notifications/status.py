@@ -1,0 +1,48 @@
+"""Delivery status after the send: provider callbacks and polling."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from vigil.db import Database
+from vigil.logging import get_logger
+from vigil.notifications import repository as repo
+from vigil.notifications.models import Channel, DeliveryStatus
+from vigil.notifications.providers import registry
+from vigil.notifications.providers.base import ProviderError
+from vigil.settings import get_settings
+
+log = get_logger(__name__)
+
+
+def apply_callback(db: Database, *, provider: str, headers: dict[str, str], body: bytes) -> int:
+    """Verify and apply a provider's callback; raises Unauthenticated when not authentic."""
+    updates = registry.callback_provider(provider).parse_callback(headers, body)
+    applied = 0
+    with db.session() as s:
+        for u in updates:
+            applied += repo.apply_status(s, provider=provider, message_id=u.message_id, status=u.status.value,
+                                         error=u.error)
+    log.info("delivery callback", extra={"provider": provider, "updates": len(updates), "applied": applied})
+    return applied
+
+
+def poll(db: Database, *, older_than_seconds: int = 60, limit: int = 100) -> int:
+    """Ask the providers in use about messages still only "sent"."""
+    s = get_settings()
+    names = sorted({registry.configured_name(c, s) for c in Channel})
+    before = datetime.now(UTC) - timedelta(seconds=older_than_seconds)
+    with db.session() as session:
+        pending = repo.deliveries_to_poll(session, providers=names, sent_before=before, limit=limit)
+    changed = 0
+    for row in pending:
+        try:
+            status = registry.get(row["provider"], s).check_status(row["provider_message_id"])
+        except ProviderError as exc:
+            log.warning("status poll failed", extra={"deliveryId": row["id"], "error": exc.message})
+            continue
+        if status in (DeliveryStatus.DELIVERED, DeliveryStatus.FAILED):
+            with db.session() as session:
+                changed += repo.apply_status(session, provider=row["provider"],
+                                             message_id=row["provider_message_id"], status=status.value, error=None)
+    return changed
