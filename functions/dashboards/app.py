@@ -6,6 +6,7 @@ from typing import Any
 from chalice import Chalice
 
 from vigil.api import Api, ApiRequest, Page, PageQuery, Role
+from vigil.charts import data
 from vigil.charts import service as charts
 from vigil.charts.models import ChartDefinition
 from vigil.charts.schemas import (
@@ -14,6 +15,7 @@ from vigil.charts.schemas import (
     ChartWrite,
     DiffOut,
     DiffQuery,
+    RangeQuery,
     RollbackBody,
     VersionDetail,
     VersionOut,
@@ -22,6 +24,8 @@ from vigil.dashboards import service as dashboards
 from vigil.dashboards import transfer
 from vigil.dashboards.models import DashboardOut, DashboardQuery, DashboardView, DashboardWrite, ImportBody
 from vigil.db import get_database
+from vigil.redis import get_store
+from vigil.signals.schemas import QueryResult
 from vigil.versioning import VersionStore
 
 app = Chalice(app_name="vigil-dashboards")
@@ -81,6 +85,23 @@ def duplicate_chart(req: ApiRequest, chart_id: str) -> ChartOut:
 def resolved_chart(req: ApiRequest, chart_id: str) -> dict[str, Any]:
     values = {k[4:]: v for k, v in _query_params(req).items() if k.startswith("var-")}
     return charts.resolve_chart(get_database(), chart_id, values).model_dump(mode="json", by_alias=True)
+
+
+@api.get(CHARTS + "/{chart_id}/data", role=Role.VIEWER, query=RangeQuery, response=QueryResult,
+         summary="The chart's data: the signals query of its resolved definition (var-<name>=value)")
+def chart_data(req: ApiRequest, chart_id: str) -> QueryResult:
+    _, result = data.chart_data(db=get_database(), store=get_store(), chart_id=chart_id,
+                                from_epoch=req.query.from_epoch, to_epoch=req.query.to_epoch,
+                                values=req.query.values())
+    return result
+
+
+@api.get(CHARTS + "/{chart_id}/echarts", role=Role.VIEWER, query=RangeQuery,
+         summary="An Apache ECharts option rendering the chart over the range")
+def chart_echarts(req: ApiRequest, chart_id: str) -> dict[str, Any]:
+    return data.chart_echarts(db=get_database(), store=get_store(), chart_id=chart_id,
+                              from_epoch=req.query.from_epoch, to_epoch=req.query.to_epoch,
+                              values=req.query.values())
 
 
 def _query_params(req: ApiRequest) -> dict[str, str]:

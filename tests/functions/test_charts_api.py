@@ -40,7 +40,8 @@ def test_create_get_update_list_and_versions(operator, viewer, loader_code):
     cid = created.body["id"]
     assert created.body["version"] == 1 and created.body["definition"]["chartName"] == "Payments per minute"
 
-    updated = operator.put(f"/api/v1/charts/{cid}", chart_body(loader_code, chartType="area", message="area looks better"))
+    updated = operator.put(f"/api/v1/charts/{cid}",
+                           chart_body(loader_code, chartType="area", message="area looks better"))
     assert updated.status == 200 and updated.body["version"] == 2
 
     history = viewer.get(f"/api/v1/charts/{cid}/versions").body
@@ -61,7 +62,8 @@ def test_create_get_update_list_and_versions(operator, viewer, loader_code):
 
 @pytest.mark.parametrize(("change", "field"), [
     ({"chartType": "donut"}, "body.chartType"),
-    ({"dataSource": {"service": "nowhere", "endpoint": "/x", "params": {"loaderCode": "A"}}}, "body.dataSource.endpoint"),
+    ({"dataSource": {"service": "nowhere", "endpoint": "/x", "params": {"loaderCode": "A"}}},
+     "body.dataSource.endpoint"),
     ({"visualization": {"yAxis": ["errorRate"]}}, "body.visualization.yAxis"),
 ])
 def test_bad_definitions_name_the_offending_field(operator, loader_code, change, field):

@@ -297,6 +297,9 @@ def _parse_query(model: type[BaseModel], params: Any) -> BaseModel:
         unknown = set(params.keys()) - {f.alias or n for n, f in model.model_fields.items()} - set(
             model.model_fields
         )
+        if model.model_config.get("extra") == "allow":  # open models take the rest as they come
+            data.update({k: params.get(k) for k in unknown})
+            unknown = set()
         if unknown:
             raise errors.ValidationFailed(
                 "unknown query parameter(s)",
