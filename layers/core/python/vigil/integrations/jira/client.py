@@ -78,7 +78,9 @@ class JiraClient:
         return self._call("list_statuses", "GET", f"project/{key}/statuses")
 
     def create_issue(self, fields: dict[str, Any]) -> dict[str, Any]:
-        return self._call("create_issue", "POST", "issue", body={"fields": fields})
+        # Not repeated blindly: after a timeout or a 5xx the issue may exist; the caller
+        # searches by label before trying again. A 429 was refused outright and is retried.
+        return self._call("create_issue", "POST", "issue", body={"fields": fields}, repeatable=False)
 
     def search_by_label(self, label: str) -> list[dict[str, Any]]:
         jql = f'project = "{self.cfg.project_key}" AND labels = "{label}" ORDER BY created ASC'
@@ -125,12 +127,11 @@ class JiraClient:
         return {"Authorization": auth, "Accept": "application/json", "Content-Type": "application/json"}
 
     def _call(self, operation: str, method: str, path: str, *, body: Any = None,
-              params: dict[str, str] | None = None, jira_key: str | None = None) -> Any:
+              params: dict[str, str] | None = None, jira_key: str | None = None, repeatable: bool = True) -> Any:
         url = f"{self.cfg.base_url}/rest/api/{self.cfg.api_version}/{path}"
         base = CallRecord(operation=operation, method=method, url=url, request=self._scrub(
             {"params": params, "body": body} if params else body), attempt=0, duration_ms=0,
             outcome="ok", incident_id=self.incident_id, jira_key=jira_key)
-        last_error = ""
         with http.client(timeout=self.timeout) as session:
             for attempt in range(1, self.policy.max_attempts + 1):
                 started = time.perf_counter()
@@ -148,19 +149,17 @@ class JiraClient:
                     self._record(replace(base, attempt=attempt, duration_ms=elapsed, response_status=status,
                                          response=self._scrub(payload)))
                     return payload if payload is not None else {}
-                last_error = error
-                final = attempt >= self.policy.max_attempts or not self.policy.retryable(status)
+                retry = self.policy.retryable(status) if repeatable else status == 429
+                final = attempt >= self.policy.max_attempts or not retry
                 self._record(replace(base, attempt=attempt, duration_ms=elapsed, response_status=status,
                                      response=self._scrub(payload), error=error,
                                      outcome="failed" if final else "retry"))
                 if not self.policy.retryable(status):
                     raise JiraRejected(f"Jira refused {operation}: {error}")
                 if final:
-                    break
+                    raise JiraUnavailable(f"Jira {operation} failed after {attempt} attempt(s): {error}")
                 self.sleep(self.policy.delay(attempt, retry_after))
-        raise JiraUnavailable(
-            f"Jira {operation} failed after {self.policy.max_attempts} attempt(s): {last_error}"
-        )
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _record(self, record: CallRecord) -> None:
         if self.recorder is not None:

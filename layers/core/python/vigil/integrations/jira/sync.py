@@ -19,6 +19,7 @@ from vigil.integrations.jira import adf, mapping
 from vigil.integrations.jira import repository as repo
 from vigil.integrations.jira.client import JiraClient
 from vigil.integrations.jira.config import JiraConfig
+from vigil.integrations.jira.exceptions import JiraUnavailable
 from vigil.integrations.jira.mapping import TicketSource
 from vigil.integrations.jira.ports import IncidentsPort
 from vigil.logging import get_logger
@@ -64,15 +65,8 @@ def ensure_issue(flow: Flow, source: TicketSource) -> Row:
         raise errors.InProgress(f"another worker is creating the Jira issue of incident {incident_id}")
     client = flow.client.for_incident(incident_id)
     try:
-        found = client.search_by_label(mapping.label(incident_id))
-        if found:
-            issue, status = found[0], _status_name(found[0])
-            log.info("adopting the Jira issue found by label", extra={"incidentId": incident_id,
-                                                                      "jiraKey": issue.get("key")})
-        else:
-            issue = client.create_issue(mapping.issue_fields(flow.cfg, source, flow.link(incident_id)))
-            status = None
-        key = str(issue["key"])
+        issue, adopted = _find_or_create(flow, client, source)
+        key, status = str(issue["key"]), _status_name(issue) if adopted else None
         with flow.db.session() as s:
             repo.record_created(
                 s, incident_id=incident_id, jira_key=key, jira_id=str(issue.get("id", "")),
@@ -85,8 +79,25 @@ def ensure_issue(flow: Flow, source: TicketSource) -> Row:
             repo.release(s, incident_id=incident_id, token=token, error=f"{type(exc).__name__}: {exc}"[:2000])
         raise
     assert row is not None
-    log.info("Jira issue linked", extra={"incidentId": incident_id, "jiraKey": key, "adopted": bool(found)})
+    log.info("Jira issue linked", extra={"incidentId": incident_id, "jiraKey": key, "adopted": adopted})
     return row
+
+
+def _find_or_create(flow: Flow, client: JiraClient, source: TicketSource) -> tuple[dict[str, Any], bool]:
+    """(issue, adopted). An issue already carrying the incident's label is adopted; a create
+    that timed out or got a 5xx may have happened, so Jira is searched again before retrying."""
+    policy = client.policy
+    for attempt in range(1, policy.max_attempts + 1):
+        found = client.search_by_label(mapping.label(source.incident_id))
+        if found:
+            return found[0], True
+        try:
+            return client.create_issue(mapping.issue_fields(flow.cfg, source, flow.link(source.incident_id))), False
+        except JiraUnavailable:
+            if attempt >= policy.max_attempts:
+                raise
+            client.sleep(policy.delay(attempt))
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 def on_created(flow: Flow, source: TicketSource) -> Row:
