@@ -5,21 +5,32 @@ from chalice import Chalice, Rate
 from vigil.api import Api, ApiRequest, Page, PageQuery, Raw, Role
 from vigil.db import get_database
 from vigil.events.consumer import consume
-from vigil.incidents import export, grouping, outbox, service
+from vigil.incidents import attachments, export, grouping, outbox, service, uploads
 from vigil.incidents.schemas import (
     AddNote,
     Assign,
+    AttachmentOut,
     ChangeStatus,
+    ConfirmUpload,
     CreateIncident,
+    DownloadLink,
     IncidentDetail,
     IncidentFilters,
     IncidentOut,
     IncidentQuery,
     TimelineEntry,
+    UploadLink,
+    UploadQuery,
+    UploadRequest,
 )
+from vigil.redis import get_store
+from vigil.settings import get_settings
 
 app = Chalice(app_name="vigil-incidents")
 api = Api(app)
+# Uploads arrive as bytes: API Gateway (and the local gateway) must pass them base64-encoded.
+app.api.binary_types.extend(["multipart/form-data", "application/octet-stream"])
+UPLOAD_TYPES = ("multipart/form-data", "application/json", "application/octet-stream")
 
 
 @api.post("/api/v1/incidents", role=Role.OPERATOR, body=CreateIncident, response=IncidentOut,
@@ -80,6 +91,52 @@ def timeline(req: ApiRequest, incident_id: str) -> Page[TimelineEntry]:
     return Page[TimelineEntry](items=items, total=total, page=q.page, size=q.size)
 
 
+@api.post("/api/v1/incidents/{incident_id}/attachments", role=Role.OPERATOR, query=UploadQuery,
+          response=AttachmentOut, status=201, content_types=UPLOAD_TYPES,
+          summary="Upload an attachment: multipart field 'file', JSON {filename, contentBase64}, "
+                  "or raw bytes with ?filename= (PDF, PNG, JPG, TXT, LOG; at most 10 MB)")
+def upload_attachment(req: ApiRequest, incident_id: str) -> AttachmentOut:
+    filename, data = uploads.parse(req.headers.get("content-type", ""), req.raw_body,
+                                   filename=req.query.filename,
+                                   max_bytes=get_settings().attachment_max_bytes)
+    return attachments.upload(get_database(), incident_id=incident_id, filename=filename, data=data,
+                              actor=req.user.username, audit=req.audit)
+
+
+@api.post("/api/v1/incidents/{incident_id}/attachments/upload-url", role=Role.OPERATOR,
+          body=UploadRequest, response=UploadLink, status=201,
+          summary="A presigned PUT for a browser upload; confirm it afterwards")
+def upload_link(req: ApiRequest, incident_id: str) -> UploadLink:
+    link = attachments.create_upload_link(get_database(), get_store(), incident_id=incident_id,
+                                          filename=req.body.filename, size_bytes=req.body.size_bytes,
+                                          actor=req.user.username)
+    req.audit(action="incident.attachment.upload_link", entity_type="incident", entity_id=incident_id,
+              after={"uploadId": link.upload_id, "filename": link.filename})
+    return link
+
+
+@api.post("/api/v1/incidents/{incident_id}/attachments/confirm", role=Role.OPERATOR,
+          body=ConfirmUpload, response=AttachmentOut, status=201,
+          summary="Check and file an upload made through a presigned link")
+def confirm_upload(req: ApiRequest, incident_id: str) -> AttachmentOut:
+    return attachments.confirm_upload(get_database(), get_store(), incident_id=incident_id,
+                                      upload_id=req.body.upload_id, actor=req.user.username,
+                                      audit=req.audit)
+
+
+@api.get("/api/v1/incidents/{incident_id}/attachments/{attachment_id}", role=Role.VIEWER,
+         response=DownloadLink, summary="A presigned download link for an attachment")
+def download_attachment(req: ApiRequest, incident_id: str, attachment_id: str) -> DownloadLink:
+    return attachments.download_link(get_database(), incident_id=incident_id, attachment_id=attachment_id)
+
+
+@api.delete("/api/v1/incidents/{incident_id}/attachments/{attachment_id}", role=Role.OPERATOR,
+            status=204, summary="Delete an attachment (row and object)")
+def delete_attachment(req: ApiRequest, incident_id: str, attachment_id: str) -> None:
+    attachments.delete(get_database(), incident_id=incident_id, attachment_id=attachment_id,
+                       actor=req.user.username, audit=req.audit)
+
+
 @app.on_sqs_message(queue="incidents-alerts", batch_size=1)
 def on_alert_event(event):  # noqa: ANN001, ANN201
     consume(event, consumer="incidents-alerts", handlers={
@@ -91,3 +148,8 @@ def on_alert_event(event):  # noqa: ANN001, ANN201
 @app.schedule(Rate(1, unit=Rate.MINUTES))
 def republish_outbox(event):  # noqa: ANN001, ANN201
     outbox.republish_pending(get_database())
+
+
+@app.schedule(Rate(1, unit=Rate.HOURS))
+def cleanup_staged_uploads(event):  # noqa: ANN001, ANN201
+    attachments.cleanup_staging()

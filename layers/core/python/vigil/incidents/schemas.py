@@ -144,3 +144,30 @@ class TimelineEntry(ResponseModel):
     origin: str
     summary: str
     detail: dict[str, Any]
+
+
+class DownloadLink(ResponseModel):
+    url: str
+    expires_at: datetime
+    attachment: AttachmentOut
+
+
+class UploadRequest(ApiModel):
+    filename: str = Field(min_length=1, max_length=255)
+    size_bytes: int = Field(gt=0)
+
+
+class UploadLink(ResponseModel):
+    upload_id: str
+    url: str
+    method: str
+    filename: str
+    expires_at: datetime
+
+
+class ConfirmUpload(ApiModel):
+    upload_id: str = Field(min_length=1, max_length=64)
+
+
+class UploadQuery(ApiModel):
+    filename: str | None = Field(None, max_length=255, description="the file name of a raw upload")
