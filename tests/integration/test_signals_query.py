@@ -18,8 +18,7 @@ from vigil.signals.ingest import ingest
 from vigil.signals.models import SignalPoint
 from vigil.signals.schemas import BUCKET_SECONDS, SignalQuery
 
-# 2026-01-31 22:00:00 UTC: the data crosses a day and a month boundary.
-T0 = 1_801_000_000 - 1_801_000_000 % 86400 - 2 * 3600 + 0  # a day start minus 2h
+T0 = 1_801_432_800  # 2027-01-31 22:00:00 UTC: the data crosses a day and a month boundary
 SEGMENTS = ("EU", "US", "APAC")
 
 

@@ -100,6 +100,8 @@ def drop_older_than(s: Session, *, cutoff_month: datetime) -> list[str]:
         s.execute(f"DELETE FROM {table} WHERE bucket_start < %s", (cutoff,))
     s.execute("DELETE FROM signals_series WHERE last_ts < %s", (cutoff,))
     s.execute("UPDATE signals_series SET first_ts = %s WHERE first_ts < %s", (cutoff, cutoff))
+    if dropped:  # cached answers may still show the dropped months
+        s.execute("UPDATE signals_versions SET version = version + 1, changed_at = now()")
     return dropped
 
 
