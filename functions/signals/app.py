@@ -2,6 +2,7 @@
 daily partition/retention job."""
 
 from chalice import Chalice, Rate
+
 from vigil.api import Api, ApiRequest, Raw, Role
 from vigil.db import get_database
 from vigil.redis import get_store
