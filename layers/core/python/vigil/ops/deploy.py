@@ -213,7 +213,11 @@ def deploy_aws(definition: ResourceDefinition, *, stage: str, settings: Settings
     body = json.dumps(packaged, separators=(",", ":")).encode()
     key = f"{stage}/template-{hashlib.sha256(body).hexdigest()[:32]}.json"
     aws.client("s3").put_object(Bucket=bucket, Key=key, Body=body)
-    url = aws.client("s3").generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": key},
-                                                   ExpiresIn=3600)
+    url = s3_template_url(bucket, key, settings.aws_region)
     return deploy_stack(name=stack_name(stage), template_url=url, parameters=parameters)
+
+
+def s3_template_url(bucket: str, key: str, region: str) -> str:
+    """The form CloudFormation reads templates from (with the caller's own credentials)."""
+    return f"https://{bucket}.s3.{region}.amazonaws.com/{key}"
 
