@@ -236,3 +236,20 @@ def test_data_center_uses_rest_v2_plain_text_and_usernames(datacenter, users):
     deliver(updated_event(incident_id, {"note": "checked the logs"}))
     key = mapping(incident_id)["jira_key"]
     assert datacenter.issues[key]["comments"][0]["body"].startswith("tester wrote in Vigil:")
+
+
+def test_retry_after_from_jira_sets_the_wait_and_other_failures_back_off(jira):
+    from vigil.integrations.jira import config as config_mod
+    from vigil.integrations.jira.service import client_for
+
+    db = get_database()
+    with db.session() as s:
+        cfg = config_mod.load(s)
+    waits: list[float] = []
+    client = client_for(db, cfg, sleep=waits.append)
+    jira.fail("429", retry_after="7")
+    jira.fail("503")
+    assert client.myself()["accountId"] == jira.user_id("bot")
+    assert len(jira.calls("GET", r"/myself$")) == 3
+    assert waits[0] == 7.0  # Jira's Retry-After
+    assert 0.0 <= waits[1] <= 1.0  # second backoff step: jitter within base × 2

@@ -81,7 +81,7 @@ def plain_text(body: Any) -> str:
     return _flatten(body).strip()
 
 
-_BLOCK_TYPES = {"paragraph", "heading", "listItem", "codeBlock", "blockquote"}
+_BLOCK_TYPES = {"paragraph", "heading", "codeBlock"}
 
 
 def _flatten(node: dict[str, Any]) -> str:
