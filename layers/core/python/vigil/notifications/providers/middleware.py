@@ -115,6 +115,8 @@ class MiddlewareProvider:
         return parse_status(_json(response).get("status"))
 
     def parse_callback(self, headers: dict[str, str], body: bytes) -> list[StatusUpdate]:
+        if self.config.secret is None or not self.config.secret.get_secret_value():
+            raise errors.Unauthenticated("callbacks cannot be verified: MIDDLEWARE_SECRET is not configured")
         if not signing.verify(self._secret(), headers, body):
             raise errors.Unauthenticated("the callback signature is missing, stale or wrong")
         try:

@@ -1,0 +1,162 @@
+"""Real stand-ins for the notification tests: an aiosmtpd SMTP server and an HTTP server
+playing the owner's SMS/IVR middleware (checks the HMAC signature, records calls, fails on
+demand, answers status polls, de-duplicates by idempotency key)."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from pydantic import SecretStr
+
+from vigil import settings as settings_mod
+from vigil.local.embedded import free_port
+from vigil.notifications import signing
+from vigil.settings import get_settings
+
+MIDDLEWARE_SECRET = "middleware-test-secret-0123456789"
+
+
+@dataclass
+class SmtpDouble:
+    """Collects every accepted message; `fail_next` answers 451 (or `fail_code`) that many times."""
+
+    messages: list[email.message.EmailMessage] = field(default_factory=list)
+    fail_next: int = 0
+    fail_code: int = 451
+    refused: int = 0
+    controller: Any = None
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook name
+        if self.fail_next > 0:
+            self.fail_next -= 1
+            self.refused += 1
+            return f"{self.fail_code} test double says no"
+        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append(msg)  # type: ignore[arg-type]
+        return "250 OK"
+
+    def start(self) -> SmtpDouble:
+        self.controller = Controller(self, hostname="127.0.0.1", port=free_port())
+        self.controller.start()
+        return self
+
+    @property
+    def port(self) -> int:
+        return int(self.controller.port)
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        return [m for m in self.messages if address in str(m["To"])]
+
+    def wait_for(self, address: str, count: int = 1, timeout: float = 15) -> list[email.message.EmailMessage]:
+        deadline = time.time() + timeout
+        while time.time() < deadline and len(self.to(address)) < count:
+            time.sleep(0.05)
+        return self.to(address)
+
+
+@dataclass
+class MiddlewareDouble:
+    secret: str = MIDDLEWARE_SECRET
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    rejected: int = 0
+    fail_next: int = 0
+    fail_status: int = 503
+    statuses: dict[str, str] = field(default_factory=dict)
+    by_key: dict[str, str] = field(default_factory=dict)
+    server: Any = None
+
+    def start(self) -> MiddlewareDouble:
+        double = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _reply(self, status: int, body: dict[str, Any]) -> None:
+                raw = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
+            def do_POST(self) -> None:  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if not signing.verify(double.secret, dict(self.headers), body):
+                    double.rejected += 1
+                    return self._reply(401, {"error": "bad signature"})
+                if double.fail_next > 0:
+                    double.fail_next -= 1
+                    return self._reply(double.fail_status, {"error": "down for the test"})
+                data = json.loads(body)
+                key = self.headers.get(signing.IDEMPOTENCY_HEADER, "")
+                if key in double.by_key:  # contract: a replay answers the original message id
+                    return self._reply(200, {"messageId": double.by_key[key], "status": "queued"})
+                message_id = f"mw-{uuid.uuid4().hex[:12]}"
+                double.by_key[key] = message_id
+                double.statuses[message_id] = "queued"
+                double.calls.append({"path": self.path, "headers": dict(self.headers), "body": data,
+                                     "messageId": message_id})
+                self._reply(202, {"messageId": message_id, "status": "queued"})
+
+            def do_GET(self) -> None:  # noqa: N802
+                if not signing.verify(double.secret, dict(self.headers), b""):
+                    return self._reply(401, {"error": "bad signature"})
+                message_id = self.path.rsplit("/", 1)[-1]
+                if message_id not in double.statuses:
+                    return self._reply(404, {"error": "unknown"})
+                self._reply(200, {"messageId": message_id, "status": double.statuses[message_id]})
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_port}"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def channel_calls(self, channel: str) -> list[dict[str, Any]]:
+        return [c for c in self.calls if c["body"]["channel"] == channel]
+
+    def wait_for(self, channel: str, count: int = 1, timeout: float = 15) -> list[dict[str, Any]]:
+        deadline = time.time() + timeout
+        while time.time() < deadline and len(self.channel_calls(channel)) < count:
+            time.sleep(0.05)
+        return self.channel_calls(channel)
+
+
+def notification_settings(smtp: SmtpDouble, middleware: MiddlewareDouble, **more: Any):  # noqa: ANN201
+    return get_settings().model_copy(update={
+        "smtp_host": "127.0.0.1", "smtp_port": smtp.port, "smtp_security": "none",
+        "middleware_sms_url": f"{middleware.url}/v1/sms", "middleware_ivr_url": f"{middleware.url}/v1/ivr",
+        "middleware_status_url": f"{middleware.url}/v1/status",
+        "middleware_secret": SecretStr(middleware.secret),
+        "notify_backoff_seconds": 0.05, "public_base_url": "https://vigil.example.com", **more,
+    })
+
+
+@contextmanager
+def configured(settings):  # noqa: ANN001, ANN201
+    previous = settings_mod.current_override()
+    settings_mod.configure(settings)
+    try:
+        yield settings
+    finally:
+        settings_mod.configure(previous)
