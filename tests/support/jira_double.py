@@ -35,6 +35,7 @@ class Recorded:
     query: dict[str, list[str]]
     body: Any
     headers: dict[str, str]
+    at: float = field(default_factory=time.time)  # epoch seconds, for latency benchmarks
 
 
 @dataclass

@@ -1,0 +1,77 @@
+"""incident.created → Jira issue created, through the local runtime (bus → queue → poller →
+integrations consumer → Jira double). Target: p95 ≤ 2 s. Prints one JSON document.
+
+Run: .venv/bin/python benchmarks/jira_create_latency.py [incidents]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+
+from tests.support import services as services_mod  # noqa: E402
+from tests.support.jira_double import JiraDouble  # noqa: E402
+from tests.support.jira_helpers import configure, new_incident  # noqa: E402
+from vigil.local.runtime import LocalRuntime  # noqa: E402
+
+TARGET_P95_SECONDS = 2.0
+
+
+def _wait_for_create(double: JiraDouble, count: int, timeout: float = 30.0) -> float | None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        creates = [r for r in double.requests if r.method == "POST" and r.path.endswith("/issue")]
+        if len(creates) >= count:
+            return creates[count - 1].at
+        time.sleep(0.01)
+    return None
+
+
+def main(n: int) -> dict:
+    svc = services_mod.start(Path(tempfile.mkdtemp(prefix="vigil-bench-")))
+    runtime = LocalRuntime(svc.settings, serve=False).start()
+    double = JiraDouble("CLOUD").start()
+    latencies: list[float] = []
+    missed = 0
+    try:
+        configure(double)
+        new_incident("warm-up")  # first message pays for imports and connections
+        _wait_for_create(double, 1)
+        for i in range(n):
+            started = time.time()
+            new_incident(f"bench {i}", severity="CRITICAL")
+            at = _wait_for_create(double, i + 2)
+            if at is None:
+                missed += 1
+                continue
+            latencies.append(at - started)
+    finally:
+        double.stop()
+        runtime.stop()
+        svc.close()
+    ordered = sorted(latencies)
+    p95 = ordered[max(0, int(round(0.95 * len(ordered))) - 1)] if ordered else None
+    return {
+        "benchmark": "jira_create_latency",
+        "incidents": n,
+        "created": len(latencies),
+        "missed": missed,
+        "p50Seconds": round(statistics.median(ordered), 3) if ordered else None,
+        "p95Seconds": round(p95, 3) if p95 is not None else None,
+        "maxSeconds": round(ordered[-1], 3) if ordered else None,
+        "targetP95Seconds": TARGET_P95_SECONDS,
+        "pass": p95 is not None and p95 <= TARGET_P95_SECONDS and missed == 0,
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(int(sys.argv[1]) if len(sys.argv) > 1 else 20)))
