@@ -107,11 +107,14 @@ def read_raw(db: Database, *, loader_code: str, q: RawQuery) -> RawSignals:
     )
 
 
-def maintain_partitions(db: Database, *, now: datetime | None = None) -> dict[str, list[str]]:
-    """The scheduled job: partitions for this month and the next two; retention drops whole
-    months older than SIGNALS_RETENTION_MONTHS (0 keeps everything)."""
+def maintain_partitions(
+    db: Database, *, now: datetime | None = None, retention_months: int | None = None,
+) -> dict[str, list[str]]:
+    """The scheduled job: partitions for this month and the next two; retention keeps the
+    current month and the SIGNALS_RETENTION_MONTHS before it, dropping older months whole
+    (0 keeps everything)."""
     now = now or datetime.now(UTC)
-    months = get_settings().signals_retention_months
+    months = get_settings().signals_retention_months if retention_months is None else retention_months
     with db.session() as s:
         created = partitions.ensure_ahead(s, now=now, months_ahead=2)
         dropped: list[str] = []
