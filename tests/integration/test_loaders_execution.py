@@ -7,12 +7,12 @@ from __future__ import annotations
 import uuid
 
 import pytest
+
+from tests.support import loaders_queue, loaders_sources
 from vigil import settings as settings_mod
 from vigil.db import get_database
 from vigil.loaders import parallelism, runner
 from vigil.redis import get_store
-
-from tests.support import loaders_queue, loaders_sources
 
 SOURCES = "/api/v1/admin/res/db-sources"
 LOADERS = "/api/v1/res/loaders/loaders"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from chalice.local import LambdaContext
+
 from vigil import aws
 from vigil.local.apps import FUNCTIONS_DIR, LoadedApp, load_app
 from vigil.local.queues import _record

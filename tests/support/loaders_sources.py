@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pymysql
+
 from vigil import db
 
 MYSQL = {"host": "127.0.0.1", "port": 3306, "user": "root", "password": ""}
