@@ -1,0 +1,75 @@
+import { lazy, Suspense, type ReactNode } from "react";
+import { createBrowserRouter, Navigate, RouterProvider } from "react-router-dom";
+import { QueryClientProvider } from "@tanstack/react-query";
+import { AppShell } from "@/components/layout/app-shell";
+import { Protected } from "@/components/layout/protected";
+import { LoadingState, EmptyState } from "@/components/states";
+import { Toaster } from "@/components/ui/toast";
+import { LoginPage } from "@/pages/auth/login-page";
+import { api } from "@/api/client";
+import { createQueryClient } from "@/lib/query-client";
+import type { Role } from "@/lib/auth-store";
+
+// Pages load on demand: ECharts and CodeMirror stay out of the sign-in bundle.
+const LoadersPage = lazy(() => import("@/pages/loaders/loaders-page"));
+const LoaderDetailsPage = lazy(() => import("@/pages/loaders/loader-details-page"));
+const LoaderEditorPage = lazy(() => import("@/pages/loaders/loader-editor-page"));
+const SourcesPage = lazy(() => import("@/pages/sources/sources-page"));
+const ExplorerPage = lazy(() => import("@/pages/signals/explorer-page"));
+const ChartsPage = lazy(() => import("@/pages/charts/charts-page"));
+const ChartEditorPage = lazy(() => import("@/pages/charts/chart-editor-page"));
+const DashboardsPage = lazy(() => import("@/pages/dashboards/dashboards-page"));
+const DashboardViewPage = lazy(() => import("@/pages/dashboards/dashboard-view-page"));
+const DashboardEditorPage = lazy(() => import("@/pages/dashboards/dashboard-editor-page"));
+const DashboardHistoryPage = lazy(() => import("@/pages/dashboards/dashboard-history-page"));
+
+function page(node: ReactNode, role: Role = "VIEWER") {
+  return (
+    <Protected role={role}>
+      <Suspense fallback={<LoadingState label="Loading page…" />}>{node}</Suspense>
+    </Protected>
+  );
+}
+
+export const router = createBrowserRouter([
+  { path: "/login", element: <LoginPage /> },
+  {
+    path: "/",
+    element: <Protected><AppShell /></Protected>,
+    children: [
+      { index: true, element: <Navigate to="/dashboards" replace /> },
+      { path: "signals", element: page(<ExplorerPage />) },
+      { path: "loaders", element: page(<LoadersPage />) },
+      { path: "loaders/new", element: page(<LoaderEditorPage />, "OPERATOR") },
+      { path: "loaders/:code", element: page(<LoaderDetailsPage />) },
+      { path: "loaders/:code/edit", element: page(<LoaderEditorPage />, "OPERATOR") },
+      { path: "sources", element: page(<SourcesPage />, "OPERATOR") },
+      { path: "charts", element: page(<ChartsPage />) },
+      { path: "charts/new", element: page(<ChartEditorPage />, "OPERATOR") },
+      { path: "charts/:id", element: page(<ChartEditorPage />) },
+      { path: "dashboards", element: page(<DashboardsPage />) },
+      { path: "dashboards/new", element: page(<DashboardEditorPage />, "OPERATOR") },
+      { path: "dashboards/:id", element: page(<DashboardViewPage />) },
+      { path: "dashboards/:id/edit", element: page(<DashboardEditorPage />, "OPERATOR") },
+      { path: "dashboards/:id/history", element: page(<DashboardHistoryPage />) },
+      { path: "*", element: <EmptyState title="Page not found" description="The address does not match any page of Vigil." /> },
+    ],
+  },
+]);
+
+// A session that cannot be renewed sends the user to sign in, then back where they were.
+api.hooks.onSessionExpired = () => {
+  const here = window.location.pathname + window.location.search;
+  if (!here.startsWith("/login")) router.navigate(`/login?expired=1&next=${encodeURIComponent(here)}`, { replace: true });
+};
+
+const queryClient = createQueryClient();
+
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+      <Toaster />
+    </QueryClientProvider>
+  );
+}

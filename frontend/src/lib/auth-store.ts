@@ -1,0 +1,48 @@
+import { create } from "zustand";
+import { persist } from "zustand/middleware";
+
+export type Role = "ADMIN" | "OPERATOR" | "VIEWER";
+
+export interface SessionUser {
+  id: string;
+  username: string;
+  role: Role;
+  email?: string | null;
+}
+
+export interface Session {
+  accessToken: string;
+  refreshToken: string;
+  /** Epoch milliseconds at which the access token expires. */
+  expiresAt: number;
+  user: SessionUser;
+}
+
+interface AuthState {
+  session: Session | null;
+  setSession: (session: Session) => void;
+  clear: () => void;
+}
+
+/** The signed-in session, kept in localStorage so a reload stays signed in (the seed's choice). */
+export const useAuth = create<AuthState>()(
+  persist(
+    (set) => ({
+      session: null,
+      setSession: (session) => set({ session }),
+      clear: () => set({ session: null }),
+    }),
+    { name: "vigil.session" },
+  ),
+);
+
+const RANK: Record<Role, number> = { VIEWER: 1, OPERATOR: 2, ADMIN: 3 };
+
+/** ADMIN ⊃ OPERATOR ⊃ VIEWER, as the API checks it. */
+export function hasRole(user: SessionUser | null | undefined, minimum: Role): boolean {
+  return !!user && RANK[user.role] >= RANK[minimum];
+}
+
+export function useCan(minimum: Role): boolean {
+  return useAuth((s) => hasRole(s.session?.user, minimum));
+}
