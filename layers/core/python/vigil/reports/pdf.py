@@ -1,0 +1,231 @@
+"""Lay out the RCA report with fpdf2; the prose comes from the jinja2 templates beside it.
+
+Sections: cover (title, date, assignee, severity) with the executive summary, timeline,
+charts, investigation notes, root cause, recommendations, related alerts.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from vigil.reports import chartdraw
+from vigil.reports.models import ReportContent
+from vigil.reports.text import latin
+
+NAVY = (15, 23, 42)
+SLATE = (71, 85, 105)
+LIGHT = (241, 245, 249)
+SEVERITY_COLORS = {"INFO": (8, 145, 178), "WARNING": (217, 119, 6), "HIGH": (234, 88, 12),
+                   "CRITICAL": (220, 38, 38)}
+SECTIONS = ["Executive summary", "Timeline", "Charts", "Investigation notes", "Root cause",
+            "Recommendations", "Related alerts"]
+
+
+def _dt(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "-"
+
+
+def _since(later: datetime, earlier: datetime) -> str:
+    minutes = int((later - earlier).total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest} min" if hours < 48 else f"{hours // 24} days"
+
+
+_env = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")), undefined=StrictUndefined,
+                   autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)  # noqa: S701 - PDF text, not HTML
+_env.filters["dt"] = _dt
+_env.filters["since"] = _since
+
+
+def render_text(template: str, **context: Any) -> str:
+    return _env.get_template(template).render(**context).strip()
+
+
+class _Document(FPDF):
+    def __init__(self, content: ReportContent) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.content = content
+        self.set_margins(16, 16, 16)
+        self.set_auto_page_break(auto=True, margin=18)
+        self.set_title(latin(f"RCA - {content.incident['title']}"))
+        self.set_author("Vigil")
+        self.set_creator("Vigil RCA generator")
+        self.alias_nb_pages()
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("Helvetica", "", 7.5)
+        self.set_text_color(*SLATE)
+        i = self.content.incident
+        self.cell(0, 5, latin(f"Vigil - Root cause analysis - Incident #{i['number']}"), align="L")
+        self.set_x(self.l_margin)
+        self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="R")
+
+
+def render(content: ReportContent) -> bytes:
+    pdf = _Document(content)
+    _cover(pdf, content)
+    pdf.add_page()
+    _heading(pdf, 2)
+    _timeline(pdf, content)
+    _charts(pdf, content)
+    ctx = _context(content)
+    for number, template in ((4, "notes.j2"), (5, "root_cause.j2"), (6, "recommendations.j2")):
+        _heading(pdf, number)
+        _prose(pdf, render_text(template, **ctx))
+    _heading(pdf, 7)
+    _alerts(pdf, content)
+    return bytes(pdf.output())
+
+
+def _context(content: ReportContent) -> dict[str, Any]:
+    return {
+        "i": content.incident, "alerts": content.alerts, "charts": content.charts,
+        "range_from": content.range_from, "range_to": content.range_to,
+        "firing": sum(1 for a in content.alerts if a.resolved_at is None),
+        "notes": content.investigation_notes, "extra_notes": content.extra_notes,
+        "root_cause": content.root_cause, "recommendations": content.recommendations,
+        "rules": sorted({a.rule_name for a in content.alerts if a.rule_name}),
+    }
+
+
+def _cover(pdf: _Document, content: ReportContent) -> None:
+    i = content.incident
+    pdf.add_page()
+    pdf.set_fill_color(*NAVY)
+    pdf.rect(0, 0, pdf.w, 74, style="F")
+    pdf.set_fill_color(*SEVERITY_COLORS.get(i["severity"], SLATE))
+    pdf.rect(0, 74, pdf.w, 2.2, style="F")
+    pdf.set_text_color(148, 163, 184)
+    pdf.set_font("Helvetica", "B", 9)
+    pdf.set_xy(16, 18)
+    pdf.cell(0, 5, "ROOT CAUSE ANALYSIS")
+    pdf.set_text_color(255, 255, 255)
+    pdf.set_font("Helvetica", "B", 22)
+    pdf.set_xy(16, 27)
+    pdf.multi_cell(pdf.epw, 9.5, latin(i["title"]), align="L", max_line_height=9.5)
+    pdf.set_font("Helvetica", "", 10)
+    pdf.set_text_color(203, 213, 225)
+    pdf.set_xy(16, 62)
+    pdf.cell(0, 5, latin(f"Incident #{i['number']}  -  report of {_dt(content.generated_at)}"))
+
+    rows = [
+        ("Severity", i["severity"]), ("Status", i["status"]), ("Assignee", i["assignee"] or "unassigned"),
+        ("Opened", _dt(i["created_at"])), ("Acknowledged", _dt(i["acknowledged_at"])),
+        ("Resolved", _dt(i["resolved_at"])), ("Loader", i["loader_code"] or "-"),
+        ("Related alerts", str(len(content.alerts))),
+        ("Period analysed", f"{_dt(content.range_from)}  to  {_dt(content.range_to)}"),
+        ("Generated by", f"{content.generated_by}, {_dt(content.generated_at)}"),
+    ]
+    ticket = i.get("external_ticket")
+    if ticket:
+        rows.append(("Ticket", f"{ticket['system'].upper()} {ticket['key']}"))
+    pdf.set_xy(16, 86)
+    for label, value in rows:
+        y = pdf.get_y()
+        pdf.set_font("Helvetica", "", 9)
+        pdf.set_text_color(*SLATE)
+        pdf.cell(42, 7, label)
+        if label == "Severity":
+            pdf.set_fill_color(*SEVERITY_COLORS.get(value, SLATE))
+            pdf.set_text_color(255, 255, 255)
+            pdf.set_font("Helvetica", "B", 8.5)
+            pdf.cell(pdf.get_string_width(value) + 6, 5.6, value, fill=True, align="C")
+        else:
+            pdf.set_text_color(*NAVY)
+            pdf.set_font("Helvetica", "B", 9.5)
+            pdf.cell(0, 7, latin(value))
+        pdf.set_draw_color(*LIGHT)
+        pdf.line(16, y + 7.6, pdf.w - 16, y + 7.6)
+        pdf.set_xy(16, y + 8)
+    pdf.ln(6)
+    _heading(pdf, 1)
+    _prose(pdf, render_text("summary.j2", **_context(content)))
+
+
+def _heading(pdf: _Document, number: int) -> None:
+    if pdf.get_y() > pdf.h - 50:
+        pdf.add_page()
+    pdf.ln(3)
+    pdf.set_font("Helvetica", "B", 13)
+    pdf.set_text_color(*NAVY)
+    pdf.cell(0, 8, f"{number}. {SECTIONS[number - 1]}", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_draw_color(*SEVERITY_COLORS["INFO"])
+    pdf.set_line_width(0.4)
+    pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + 24, pdf.get_y())
+    pdf.ln(3)
+
+
+def _prose(pdf: _Document, text: str) -> None:
+    pdf.set_font("Helvetica", "", 9.5)
+    pdf.set_text_color(*NAVY)
+    for paragraph in text.split("\n\n"):
+        for line in paragraph.strip().splitlines():
+            if line.startswith("- "):
+                pdf.set_x(pdf.l_margin + 2)
+                pdf.cell(4, 5, "-")
+                pdf.multi_cell(pdf.epw - 6, 5, latin(line[2:]), new_x="LMARGIN", new_y="NEXT")
+            else:
+                pdf.multi_cell(pdf.epw, 5, latin(line), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2.5)
+
+
+def _table(pdf: _Document, headings: list[str], rows: list[list[str]], widths: tuple[int, ...]) -> None:
+    pdf.set_font("Helvetica", "", 8)
+    pdf.set_text_color(*NAVY)
+    pdf.set_draw_color(226, 232, 240)
+    pdf.set_line_width(0.2)
+    head = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=NAVY)
+    pdf.set_fill_color(248, 250, 252)  # the zebra rows use the current fill colour
+    with pdf.table(col_widths=widths, headings_style=head, line_height=4.6, text_align="LEFT",
+                   cell_fill_color=(248, 250, 252), cell_fill_mode="ROWS", borders_layout="HORIZONTAL_LINES",
+                   padding=1.2) as table:
+        table.row([latin(h) for h in headings])
+        for row in rows:
+            table.row([latin(c) for c in row])
+    pdf.ln(2)
+
+
+def _timeline(pdf: _Document, content: ReportContent) -> None:
+    if not content.timeline:
+        _prose(pdf, "No timeline entries.")
+        return
+    _table(pdf, ["Time (UTC)", "Who", "What"],
+           [[e.at.strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.summary[:400]] for e in content.timeline],
+           (30, 28, 120))
+
+
+def _charts(pdf: _Document, content: ReportContent) -> None:
+    _heading(pdf, 3)
+    if not content.charts:
+        _prose(pdf, "No charts were selected for this report.")
+        return
+    height = 80.0
+    for chart in content.charts:
+        if pdf.get_y() + height > pdf.h - 18:
+            pdf.add_page()
+        top = pdf.get_y()
+        chartdraw.draw(pdf, chart, x=pdf.l_margin, y=top, w=pdf.epw, h=height)
+        pdf.set_xy(pdf.l_margin, top + height + 4)
+
+
+def _alerts(pdf: _Document, content: ReportContent) -> None:
+    if not content.alerts:
+        _prose(pdf, "No alerts are linked to this incident.")
+        return
+
+    def num(v: float | None) -> str:
+        return "-" if v is None else f"{v:g}"
+
+    _table(pdf, ["Rule", "Severity", "Triggered", "Resolved", "Value", "Threshold"],
+           [[a.rule_name, a.severity, _dt(a.triggered_at), _dt(a.resolved_at), num(a.current_value),
+             num(a.threshold)] for a in content.alerts],
+           (50, 20, 34, 34, 20, 20))
