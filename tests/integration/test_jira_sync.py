@@ -253,3 +253,27 @@ def test_retry_after_from_jira_sets_the_wait_and_other_failures_back_off(jira):
     assert len(jira.calls("GET", r"/myself$")) == 3
     assert waits[0] == 7.0  # Jira's Retry-After
     assert 0.0 <= waits[1] <= 1.0  # second backoff step: jitter within base × 2
+
+
+def test_a_workflow_without_the_transition_parks_the_message_at_once(jira, users):
+    from tests.support.jira_helpers import config_body
+    from vigil.integrations.jira.schemas import JiraConfigIn
+    from vigil.integrations.jira.service import put_config
+
+    body = config_body(jira)
+    body["statusMap"]["toJira"]["INVESTIGATING"] = "Closed"  # To Do has no way to Closed
+    put_config(get_database(), JiraConfigIn.model_validate(body), actor="test", audit=lambda **_: None)
+    incident_id = new_incident("Odd workflow")
+    deliver(created_event(incident_id))
+    # a new configuration forgets the integration account; the consumer asks Jira once
+    assert mapping(incident_id)["status"] == "SYNCED"
+    assert len(jira.calls("GET", r"/myself$")) == 1
+    deliver(updated_event(incident_id, {"status": {"from": "NEW", "to": "INVESTIGATING"}}))  # receive 1
+    messages = [m for m in dlq_messages(expect=1)
+                if json.loads(m["Body"])["payload"]["incidentId"] == incident_id]
+    assert len(messages) == 1
+    reason = messages[0]["MessageAttributes"]["errorReason"]["StringValue"]
+    assert reason.startswith("NoTransition") and "Closed" in reason
+    row = mapping(incident_id)
+    assert row["status"] == "FAILED" and "NoTransition" in row["last_error"]
+    assert len(jira.calls("GET", r"/myself$")) == 1

@@ -3,6 +3,7 @@ handlers, the webhook, manual re-sync, and the mapping and sync-log listings."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from typing import Any
@@ -69,8 +70,22 @@ def client_for(db: Database, cfg: JiraConfig, *, sleep: Sleep = time.sleep) -> J
 def flow_for(db: Database, incidents: IncidentsPort, *, sleep: Sleep = time.sleep) -> sync.Flow:
     with db.session() as s:
         cfg = config_mod.load(s)
-    return sync.Flow(db=db, cfg=cfg, client=client_for(db, cfg, sleep=sleep), incidents=incidents,
+    client = client_for(db, cfg, sleep=sleep)
+    if cfg.integration_account is None:
+        cfg = _learn_integration_account(db, cfg, client)
+        client = client_for(db, cfg, sleep=sleep)
+    return sync.Flow(db=db, cfg=cfg, client=client, incidents=incidents,
                      public_base_url=get_settings().public_base_url)
+
+
+def _learn_integration_account(db: Database, cfg: JiraConfig, client: JiraClient) -> JiraConfig:
+    """Who our calls run as, asked once: webhooks for changes made by it are our own echoes."""
+    account = client.account_id(client.myself())
+    if not account:
+        return cfg
+    with db.session() as s:
+        repo.set_integration_account(s, account)
+    return dataclasses.replace(cfg, integration_account=account)
 
 
 # -- configuration --------------------------------------------------------------------------
