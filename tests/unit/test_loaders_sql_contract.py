@@ -75,7 +75,8 @@ def test_rows_become_points_with_defaults_and_conversions():
     )
     assert conv.errors == [] and conv.skipped == 0
     first, second = conv.points
-    assert (first.segment_code, first.load_time_stamp, first.rec_count, first.avg_val) == ("EU", int(ts.timestamp()), 3, 1.5)
+    expected = ("EU", int(ts.timestamp()), 3, 1.5)
+    assert (first.segment_code, first.load_time_stamp, first.rec_count, first.avg_val) == expected
     assert (second.segment_code, second.rec_count, second.avg_val, second.max_val) == ("ALL", 0, None, None)
 
 
