@@ -42,7 +42,8 @@ def _objects(bucket: str) -> dict[str, tuple[bytes, str]]:
 def restore_target(services):
     """An empty database and a fresh resource prefix (so fresh, empty buckets)."""
     name = f"{services.database_name}_restore"
-    db.admin_execute(services.admin_url, [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'])
+    db.admin_execute(services.admin_url,
+                     [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'])
     target = services.settings.model_copy(update={
         "database_url": db.with_database(services.admin_url, name),
         "resource_prefix": f"r{services.run_id}-",

@@ -21,6 +21,7 @@ from vigil.api.errors import to_status_and_body, validation_details
 from vigil.identity import revocation, tokens
 from vigil.identity.models import Principal, Public, Role
 from vigil.logging import bound, get_logger
+from vigil.ops import metrics
 from vigil.redis import get_store
 from vigil.settings import get_settings
 
@@ -207,6 +208,10 @@ class Api:
                                     headers={"Content-Type": "application/json", **extra})
             response.headers.update(_cors_headers(headers.get("origin")))
             response.headers["X-Request-Id"] = request_id
+            elapsed = time.perf_counter() - started
+            labels = {"app": spec.app_name, "route": spec.path, "method": spec.method}
+            metrics.count("vigil_http_requests_total", status=str(status), **labels)
+            metrics.observe("vigil_http_request_duration_seconds", elapsed, **labels)
             log.info(
                 "request",
                 extra={
@@ -214,7 +219,7 @@ class Api:
                     "path": request.path if hasattr(request, "path") else spec.path,
                     "route": spec.path,
                     "status": status,
-                    "durationMs": round((time.perf_counter() - started) * 1000, 1),
+                    "durationMs": round(elapsed * 1000, 1),
                     "user": req.principal.username if req.principal else None,
                 },
             )

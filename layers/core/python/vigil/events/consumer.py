@@ -19,6 +19,7 @@ from vigil import aws, errors
 from vigil.events.catalog import Envelope, parse_envelope
 from vigil.events.publisher import queue_url
 from vigil.logging import bound, get_logger
+from vigil.ops import metrics
 from vigil.redis import Store, get_store
 
 log = get_logger(__name__)
@@ -64,14 +65,18 @@ def process_record(
         return
 
     key = store.key("idem", consumer, envelope.id)
+    metrics.observe("vigil_queue_lag_seconds", max(0.0, (datetime.now(UTC) - envelope.time).total_seconds()),
+                    consumer=consumer)
     with bound(correlation=envelope.correlation_id):
         if not store.set_if_absent(key, "in-progress", ttl_seconds=_lease_seconds(queue_name)):
             if store.client.get(key) == "done":
                 log.info("duplicate delivery skipped", extra={"consumer": consumer, "eventId": envelope.id})
+                metrics.queue_message(consumer=consumer, outcome="duplicate")
                 return
             raise errors.InProgress(f"event {envelope.id} is being processed by another worker")
         try:
-            handler(envelope)
+            with metrics.timer("vigil_queue_handler_duration_seconds", consumer=consumer):
+                handler(envelope)
         except PERMANENT as exc:
             store.client.delete(key)
             _dead_letter(record, queue_name, consumer, exc)
@@ -86,8 +91,10 @@ def process_record(
                 extra={"consumer": consumer, "eventId": envelope.id, "receives": receives,
                        "error": f"{type(exc).__name__}: {exc}"},
             )
+            metrics.queue_message(consumer=consumer, outcome="retry")
             raise
         store.client.set(key, "done", ex=DONE_TTL_SECONDS)
+        metrics.queue_message(consumer=consumer, outcome="processed")
 
 
 def _lease_seconds(queue_name: str) -> int:
@@ -133,6 +140,7 @@ def _dead_letter(record: dict[str, Any], queue_name: str, consumer: str, exc: Ba
         },
     )
     log.error("message sent to DLQ", extra={"consumer": consumer, "queue": queue_name, "reason": reason})
+    metrics.queue_message(consumer=consumer, outcome="dead_lettered")
 
 
 def reset() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -18,8 +19,9 @@ from vigil.local.scheduler import Scheduler
 from vigil.local.secrets import ensure_local_secrets
 from vigil.logging import get_logger
 from vigil.migrations import migrate
+from vigil.ops import dlq, metrics
 from vigil.platform import bootstrap as bootstrap_mod
-from vigil.platform.resources import DEFAULT_DEFINITION, REPO_ROOT, load
+from vigil.platform.resources import DEFAULT_DEFINITION, REPO_ROOT, ResourceDefinition, load
 from vigil.settings import Settings
 
 log = get_logger(__name__)
@@ -55,6 +57,7 @@ class LocalRuntime:
         self.scheduler: Scheduler | None = None
         self.server: BaseWSGIServer | None = None
         self._server_thread: threading.Thread | None = None
+        self._dlq_collector: Callable[[], None] | None = None
         self._previous_settings = settings_mod.current_override()
 
     @property
@@ -100,13 +103,26 @@ class LocalRuntime:
         if s.schedules_enabled:
             self.scheduler.start()
         if self.serve:
-            gateway = Gateway(self.apps, frontend_dist=(REPO_ROOT / s.frontend_dist))
+            gateway = Gateway(self.apps, frontend_dist=(REPO_ROOT / s.frontend_dist),
+                              extra_routes={"/metrics": self._metrics_route(load(self.definition))})
             self.server = make_server(s.host, s.port, gateway, threaded=True)
             self._server_thread = threading.Thread(target=self.server.serve_forever, name="http", daemon=True)
             self._server_thread.start()
             log.info("platform running", extra={"url": self.base_url, "apps": [a.service for a in self.apps]})
 
+    def _metrics_route(self, definition: ResourceDefinition) -> Callable[[], tuple[int, str, bytes]]:
+        """Prometheus text of this process's metrics, DLQ depths read at each scrape."""
+        self._dlq_collector = dlq.depth_collector(definition)
+        metrics.REGISTRY.add_collector(self._dlq_collector)
+
+        def route() -> tuple[int, str, bytes]:
+            return 200, "text/plain; version=0.0.4; charset=utf-8", metrics.REGISTRY.render_prometheus().encode()
+
+        return route
+
     def stop(self) -> None:
+        if self._dlq_collector is not None:
+            metrics.REGISTRY.remove_collector(self._dlq_collector)
         self.stop_event.set()
         if self.server is not None:
             self.server.shutdown()

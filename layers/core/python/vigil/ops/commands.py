@@ -1,4 +1,4 @@
-"""`vigil deploy`, `vigil teardown`, `vigil backup`, `vigil restore` (registered by cli.py)."""
+"""`vigil deploy`, `teardown`, `backup`, `restore` and `dlq` (registered by cli.py)."""
 
 from __future__ import annotations
 
@@ -98,18 +98,32 @@ def _teardown(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def _backup(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from vigil.ops import backup
+    from vigil.ops import backup as backups
     from vigil.platform.resources import load
 
-    manifest = backup.backup(Path(args.out), definition=load(args.definition))
+    manifest = backups.backup(Path(args.out), definition=load(args.definition))
     print(json.dumps(manifest, indent=2))
     return 0
 
 
 def _restore(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from vigil.ops import backup
+    from vigil.ops import backup as backups
 
-    print(json.dumps(backup.restore(Path(getattr(args, "from")), allow_non_empty=args.force), indent=2))
+    print(json.dumps(backups.restore(Path(getattr(args, "from")), allow_non_empty=args.force), indent=2))
+    return 0
+
+
+def _dlq(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from vigil.ops import dlq
+    from vigil.platform.resources import load
+
+    definition = load(args.definition)
+    if args.action == "list":
+        print(json.dumps({"deadLetters": dlq.depths(definition)}, indent=2))
+        return 0
+    if not args.queue:
+        parser.error("redrive needs --queue NAME (a logical queue name from the resource definition)")
+    print(json.dumps(dlq.redrive(definition, args.queue, limit=args.limit), indent=2))
     return 0
 
 
@@ -144,3 +158,7 @@ def register(sub: Any, default_definition: str) -> None:
     r = add("restore", "restore a backup into an empty database and empty buckets", _restore)
     r.add_argument("--from", required=True, help="a directory written by `vigil backup`")
     r.add_argument("--force", action="store_true", help="restore even if the database or buckets hold data")
+    q = add("dlq", "show dead-letter queue depths, or move dead letters back to their queue", _dlq)
+    q.add_argument("action", choices=("list", "redrive"))
+    q.add_argument("--queue", help="redrive: the logical queue name (its DLQ is <name>-dlq)")
+    q.add_argument("--limit", type=int, default=1000, help="redrive: at most this many messages")
