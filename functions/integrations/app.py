@@ -1,7 +1,7 @@
 """Integrations app: Jira configuration and connection test, the signed Jira webhook, manual
 re-sync, mappings and sync log, and the incident → Jira queue consumer."""
 
-from chalice import Chalice
+from chalice import Chalice, Rate
 
 from vigil.api import PUBLIC, Api, ApiRequest, Page, Role
 from vigil.db import get_database
@@ -92,3 +92,8 @@ def on_incident_event(event):  # noqa: ANN001, ANN201 - Chalice's handler signat
     consume(event, consumer="integrations-jira",
             handlers={"incident.created": lambda e: service.handle_event(db, incidents, e),
                       "incident.updated": lambda e: service.handle_event(db, incidents, e)})
+
+
+@app.schedule(Rate(1, unit=Rate.DAYS))
+def prune_sync_log(event):  # noqa: ANN001, ANN201 - Chalice's handler signature
+    service.prune_sync_log(get_database())

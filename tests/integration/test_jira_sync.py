@@ -277,3 +277,22 @@ def test_a_workflow_without_the_transition_parks_the_message_at_once(jira, users
     row = mapping(incident_id)
     assert row["status"] == "FAILED" and "NoTransition" in row["last_error"]
     assert len(jira.calls("GET", r"/myself$")) == 1
+
+
+def test_without_a_jira_configuration_incident_events_are_acknowledged(jira):
+    get_database().execute("DELETE FROM jira_config")
+    incident_id = new_incident("No Jira here")
+    deliver(created_event(incident_id))  # no exception: nothing to retry, nothing for the DLQ
+    assert jira.requests == [] and mapping(incident_id) is None
+
+
+def test_old_sync_log_entries_are_pruned(jira):
+    from vigil.integrations.jira.service import prune_sync_log
+
+    db = get_database()
+    deliver(created_event(new_incident("Prunable")))
+    total = db.scalar("SELECT count(*) FROM jira_sync_log")
+    db.execute("UPDATE jira_sync_log SET at = now() - interval '100 days' "
+               "WHERE id = (SELECT min(id) FROM jira_sync_log)")
+    assert prune_sync_log(db) == 1
+    assert db.scalar("SELECT count(*) FROM jira_sync_log") == total - 1

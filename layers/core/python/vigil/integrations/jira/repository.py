@@ -186,3 +186,7 @@ def search_log(s: Session, *, incident_id: str | None, jira_key: str | None, out
         (*params, limit, offset),
     )
     return rows, total
+
+
+def prune_log(s: Session, *, older_than_days: int) -> int:
+    return s.execute("DELETE FROM jira_sync_log WHERE at < now() - make_interval(days => %s)", (older_than_days,))

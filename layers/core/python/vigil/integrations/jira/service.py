@@ -37,6 +37,7 @@ log = get_logger(__name__)
 
 Sleep = Callable[[float], None]
 RESYNC_LIMIT = 100
+SYNC_LOG_RETENTION_DAYS = 90  # long enough to investigate a quarter's tickets, bounded growth
 
 
 # -- building a flow ------------------------------------------------------------------------
@@ -177,6 +178,12 @@ def _check_names(kind: str, wanted: Any, known: list[Any]) -> str:
 # -- incident → Jira (queue consumer) -------------------------------------------------------
 
 def handle_event(db: Database, incidents: IncidentsPort, envelope: Envelope) -> None:
+    with db.session() as s:
+        configured = repo.get_config(s) is not None
+    if not configured:
+        # A deployment without Jira: acknowledge instead of filling the DLQ with retries.
+        log.info("Jira is not configured; incident event not synced", extra={"eventType": envelope.type})
+        return
     if envelope.type == "incident.created":
         created = IncidentCreated.model_validate(envelope.payload)
         source = incidents.snapshot(created.incident_id) or _source_from_event(created)
@@ -271,6 +278,11 @@ def _resync_one(flow: sync.Flow, incident_id: str) -> None:
     row = sync.ensure_issue(flow, source)
     flow.incidents.set_external_ticket(incident_id, key=row["jira_key"], url=row["jira_url"])
     sync.push_state(flow, row, status=source.status, assignee=source.assignee)
+
+
+def prune_sync_log(db: Database, *, older_than_days: int = SYNC_LOG_RETENTION_DAYS) -> int:
+    with db.session() as s:
+        return repo.prune_log(s, older_than_days=older_than_days)
 
 
 def list_mappings(db: Database, *, status: str | None, page: int, size: int) -> tuple[list[MappingOut], int]:
