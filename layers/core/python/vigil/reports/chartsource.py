@@ -34,7 +34,8 @@ def _rgb(color: str | None, severity: str | None) -> tuple[int, int, int]:
             return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
         except ValueError:
             pass
-    return SEVERITY_RGB.get(severity or "", (220, 38, 38))
+    # Chart thresholds default to amber so the (red) rule thresholds of alerts stand out.
+    return SEVERITY_RGB.get(severity or "", (217, 119, 6))
 
 
 def _epoch(value: datetime) -> float:
