@@ -59,10 +59,20 @@ class Session:
         with self._conn.cursor() as cur:
             cur.executemany(sql, rows)  # type: ignore[arg-type]
 
-    def copy_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-        """Bulk load with COPY; `table` and `columns` are trusted identifiers from our code."""
+    def copy_rows(
+        self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
+        *, types: Sequence[str] | None = None,
+    ) -> None:
+        """Bulk load with COPY; `table` and `columns` are trusted identifiers from our code.
+
+        With `types` (PostgreSQL type names, one per column) the binary format is used,
+        several times faster for numbers and timestamps.
+        """
         cols = ", ".join(columns)
-        with self._conn.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+        fmt = " (FORMAT BINARY)" if types else ""
+        with self._conn.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN{fmt}") as copy:
+            if types:
+                copy.set_types(list(types))
             for row in rows:
                 copy.write_row(row)
 
