@@ -19,8 +19,19 @@ def _identity() -> None:
     )
 
 
+def _loaders() -> None:
+    from vigil.db import get_database
+    from vigil.loaders import demo
+    from vigil.settings import get_settings
+
+    s = get_settings()
+    demo.seed(get_database(), database_url=str(s.database_url),
+              connect_timeout=s.source_connect_timeout_seconds)
+
+
 STEPS: list[tuple[str, Callable[[], None]]] = [
     ("identity", _identity),
+    ("loaders", _loaders),
 ]
 
 
