@@ -72,6 +72,18 @@ def _bucket(s: Settings, logical: str) -> str:
         if aws.error_code(exc) not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
             raise
     # Browsers upload attachments and fetch reports with presigned URLs.
+    try:
+        _bucket_cors(s3, s, name)
+    except aws.ClientErrorType as exc:
+        # MinIO has no per-bucket CORS API: it takes MINIO_API_CORS_ALLOW_ORIGIN (see localstack/).
+        if aws.error_code(exc) != "NotImplemented":
+            raise
+        log.warning("bucket CORS not supported by this S3 endpoint; configure it server-side",
+                    extra={"bucket": name})
+    return name
+
+
+def _bucket_cors(s3: Any, s: Settings, name: str) -> None:
     s3.put_bucket_cors(
         Bucket=name,
         CORSConfiguration={
@@ -85,7 +97,6 @@ def _bucket(s: Settings, logical: str) -> str:
             ]
         },
     )
-    return name
 
 
 def _queue(name: str, attributes: dict[str, str]) -> tuple[str, str]:
