@@ -87,6 +87,12 @@ class IncidentUpdated(Payload):
     changes: dict[str, Any]
     actor: str | None = None
     origin: str = "vigil"  # "jira" when the change came from a Jira webhook (no echo back)
+    # The incident as it is after the change, so consumers need not read it back.
+    title: str | None = None
+    severity: str | None = None
+    status: str | None = None
+    assignee: str | None = None
+    url: str | None = None
 
 
 class NotificationRequested(Payload):
