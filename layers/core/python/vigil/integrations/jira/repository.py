@@ -153,6 +153,10 @@ def remember_comment(s: Session, *, jira_key: str, comment_id: str, incident_id:
     ) == 1
 
 
+def forget_comment(s: Session, *, jira_key: str, comment_id: str) -> None:
+    s.execute("DELETE FROM jira_comments WHERE jira_key = %s AND jira_comment_id = %s", (jira_key, comment_id))
+
+
 def comment_known(s: Session, *, jira_key: str, comment_id: str) -> bool:
     return s.fetch_one(
         "SELECT 1 FROM jira_comments WHERE jira_key = %s AND jira_comment_id = %s", (jira_key, comment_id)

@@ -129,9 +129,13 @@ def _comment(flow: Flow, row: Row, data: dict[str, Any]) -> WebhookAck:
     with flow.db.session() as s:
         fresh = repo.remember_comment(s, jira_key=key, comment_id=comment_id, incident_id=incident_id,
                                       direction="IN")
-        if not fresh:
-            return WebhookAck(outcome="echo", detail="comment already known")
-        # the note is added inside this transaction's lifetime: if it fails, the comment is
-        # forgotten again and Jira's redelivery retries it
+    if not fresh:
+        return WebhookAck(outcome="echo", detail="comment already known")
+    try:
         flow.incidents.add_note(incident_id, text=f"{actor[5:]} commented in Jira ({key}): {text}", actor=actor)
+    except BaseException:
+        # forget the comment again so that Jira's redelivery of the webhook retries it
+        with flow.db.session() as s:
+            repo.forget_comment(s, jira_key=key, comment_id=comment_id)
+        raise
     return WebhookAck(outcome="applied", detail="comment added as a note")
