@@ -9,10 +9,12 @@ import email.policy
 import json
 import threading
 import time
+import tomllib
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -160,3 +162,22 @@ def configured(settings):  # noqa: ANN001, ANN201
         yield settings
     finally:
         settings_mod.configure(previous)
+
+
+EXAMPLE_DIR = Path(__file__).parents[2] / "examples" / "sms_provider"
+
+
+def expose_example_provider(tmp: Path, monkeypatch) -> None:  # noqa: ANN001
+    """Make examples/sms_provider visible as if pip-installed: its code on sys.path and a
+    dist-info whose entry points are read from the example's own pyproject.toml."""
+    project = tomllib.loads((EXAMPLE_DIR / "pyproject.toml").read_text())["project"]
+    dist = tmp / f"{project['name'].replace('-', '_')}-{project['version']}.dist-info"
+    dist.mkdir(parents=True, exist_ok=True)
+    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {project['name']}\nVersion: {project['version']}\n")
+    lines = []
+    for group, entries in project["entry-points"].items():
+        lines.append(f"[{group}]")
+        lines += [f"{name} = {target}" for name, target in entries.items()]
+    (dist / "entry_points.txt").write_text("\n".join(lines) + "\n")
+    monkeypatch.syspath_prepend(str(tmp))
+    monkeypatch.syspath_prepend(str(EXAMPLE_DIR))
