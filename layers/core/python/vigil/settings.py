@@ -99,6 +99,10 @@ class Settings(BaseSettings):
     )
     signals_bulk_max_points: int = Field(5000, ge=1, validation_alias=_env("SIGNALS_BULK_MAX_POINTS"))
 
+    # Alerting.
+    alert_subcycles_per_minute: int = Field(2, ge=1, le=6, validation_alias=_env("ALERT_SUBCYCLES_PER_MINUTE"))
+    alert_evaluation_retention: str = Field("14d", validation_alias=_env("ALERT_EVALUATION_RETENTION"))
+
     # Outbound HTTP.
     http_timeout_seconds: float = Field(10.0, validation_alias=_env("HTTP_TIMEOUT_SECONDS"))
 

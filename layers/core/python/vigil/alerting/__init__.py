@@ -1,0 +1,1 @@
+"""Alerting: rules derived from chart definitions, evaluation, state, silences, backtests."""
