@@ -27,15 +27,16 @@ from vigil.signals.models import SignalPoint
 
 _LOCK_NAMESPACE = 7_316_031
 _VALUE_COLUMNS = ("rec_count", "max_val", "min_val", "avg_val", "sum_val")
-_COLUMNS = ("loader_code", "segment_code", "load_time_stamp", *_VALUE_COLUMNS)
 
 _TEMP_INCOMING = """
 CREATE TEMP TABLE IF NOT EXISTS signals_incoming (
-    loader_code text, segment_code text, load_time_stamp timestamptz, rec_count bigint,
+    loader_code text COLLATE "C", segment_code text COLLATE "C", epoch bigint, rec_count bigint,
     max_val double precision, min_val double precision, avg_val double precision,
     sum_val double precision
 ) ON COMMIT DELETE ROWS
 """
+_INCOMING_COLUMNS = ("loader_code", "segment_code", "epoch", *_VALUE_COLUMNS)
+_INCOMING_TYPES = ("text", "text", "int8", "int8", "float8", "float8", "float8", "float8")
 _TEMP_DIRTY = """
 CREATE TEMP TABLE IF NOT EXISTS signals_dirty (
     loader_code text, segment_code text, minute timestamptz
@@ -57,7 +58,7 @@ WITH upd AS (
        SET {", ".join(f"{c} = i.{c}" for c in _VALUE_COLUMNS)}, ingested_at = now()
       FROM signals_incoming i
      WHERE h.loader_code = i.loader_code AND h.segment_code = i.segment_code
-       AND h.load_time_stamp = i.load_time_stamp
+       AND h.load_time_stamp = to_timestamp(i.epoch)
        AND h.loader_code = ANY(%(loaders)s)
        AND h.load_time_stamp >= %(lo)s AND h.load_time_stamp <= %(hi)s
        AND ({_H_VALUES}) IS DISTINCT FROM ({_I_VALUES})
@@ -70,19 +71,29 @@ SELECT DISTINCT loader_code, segment_code, date_trunc('minute', load_time_stamp,
 _INSERT_NEW = f"""
 WITH ins AS (
     INSERT INTO signals_history (loader_code, segment_code, load_time_stamp, {_VALUES})
-    SELECT loader_code, segment_code, load_time_stamp, {_VALUES} FROM signals_incoming
-    ON CONFLICT (loader_code, segment_code, load_time_stamp) DO NOTHING
+    SELECT loader_code, segment_code, to_timestamp(epoch), {_VALUES} FROM signals_incoming
+    {{conflict}}
     RETURNING loader_code, segment_code, load_time_stamp, {_VALUES}
 ),
-{",".join(f" r{lv.name} AS ({rollups.delta_cte(lv, 'ins')})" for lv in rollups.LEVELS)},
+m AS ({rollups.minute_aggregate("ins")}),
+h AS ({rollups.coarsen(rollups.BY_NAME["1h"], "m")}),
+d AS ({rollups.coarsen(rollups.BY_NAME["1d"], "h")}),
+r1m AS ({rollups.merge_into(rollups.BY_NAME["1m"], "m")}),
+r1h AS ({rollups.merge_into(rollups.BY_NAME["1h"], "h")}),
+r1d AS ({rollups.merge_into(rollups.BY_NAME["1d"], "d")}),
 series AS (
     INSERT INTO signals_series AS s (loader_code, segment_code, first_ts, last_ts)
-    SELECT loader_code, segment_code, min(load_time_stamp), max(load_time_stamp) FROM ins GROUP BY 1, 2
+    SELECT loader_code, segment_code, min(first_ts), max(last_ts) FROM d GROUP BY 1, 2
     ON CONFLICT (loader_code, segment_code) DO UPDATE
        SET first_ts = least(s.first_ts, EXCLUDED.first_ts), last_ts = greatest(s.last_ts, EXCLUDED.last_ts)
 )
-SELECT count(*) FROM ins
+SELECT coalesce(sum(points), 0) FROM d
 """
+
+_INSERT_FRESH = _INSERT_NEW.replace("{conflict}", "")
+_INSERT_WITH_CONFLICTS = _INSERT_NEW.replace(
+    "{conflict}", "ON CONFLICT (loader_code, segment_code, load_time_stamp) DO NOTHING"
+)
 
 _BUMP_VERSIONS = """
 INSERT INTO signals_versions AS v (loader_code)
@@ -123,27 +134,29 @@ def ingest_in(s: Session, points: Sequence[SignalPoint]) -> int:
     s.execute(_TEMP_INCOMING)
     s.copy_rows(
         "signals_incoming",
-        _COLUMNS,
-        (
-            (p.loader_code, p.segment_code, datetime.fromtimestamp(p.load_time_stamp, UTC),
-             p.rec_count, p.max_val, p.min_val, p.avg_val, p.sum_val)
-            for p in latest.values()
-        ),
+        _INCOMING_COLUMNS,
+        ((p.loader_code, p.segment_code, p.load_time_stamp, p.rec_count, p.max_val, p.min_val,
+          p.avg_val, p.sum_val) for p in latest.values()),
+        types=_INCOMING_TYPES,
     )
     params = {"loaders": loaders, "lo": lo, "hi": hi}
     dirty = 0
-    if s.scalar(_ANY_EXISTING, params):
+    existing = bool(s.scalar(_ANY_EXISTING, params))
+    if existing:
         s.execute(_TEMP_DIRTY)
         dirty = s.execute(_UPDATE_CHANGED, params)
-    inserted = int(s.scalar(_INSERT_NEW) or 0)
+    # Without existing rows in the batch's range (the usual case: a loader's new window) a
+    # plain INSERT is enough: the loader lock keeps other writers out, and it skips the
+    # speculative-insertion cost of ON CONFLICT.
+    inserted = int(s.scalar(_INSERT_WITH_CONFLICTS if existing else _INSERT_FRESH) or 0)
     if dirty:
         # Bounds for partition pruning of the raw scan: whole minutes around the batch.
         bounds = {"lo": datetime.fromtimestamp(lo_epoch - lo_epoch % 60, UTC),
                   "hi": datetime.fromtimestamp(hi_epoch - hi_epoch % 60 + 60, UTC)}
         for level in rollups.LEVELS:
             s.execute(rollups.recompute_sql(level, "signals_dirty"), bounds)
-        s.execute("DELETE FROM signals_dirty")
+        s.execute("TRUNCATE signals_dirty")
     if inserted or dirty:
         s.execute(_BUMP_VERSIONS, {"loaders": loaders})
-    s.execute("DELETE FROM signals_incoming")  # a caller's transaction may ingest again
+    s.execute("TRUNCATE signals_incoming")  # a caller's transaction may ingest again
     return len(latest)

@@ -75,12 +75,30 @@ def _replace_set() -> str:
 _COLS = ", ".join((*KEY, *STAT_COLUMNS))
 
 
-def delta_cte(level: Level, source: str) -> str:
-    """A CTE body adding the raw rows of `source` (new points only) into `level`."""
+def minute_aggregate(source: str) -> str:
+    """SELECT aggregating raw rows of `source` per (loader, segment, minute), with the first
+    and last timestamp of each group (for the series spans)."""
+    stats = ", ".join(f"{e} AS {c}" for e, c in zip(from_raw_exprs(), STAT_COLUMNS, strict=True))
     return (
-        f"INSERT INTO {level.table} AS r ({_COLS}) "
-        f"SELECT loader_code, segment_code, date_trunc('{level.trunc}', load_time_stamp, 'UTC'), "
-        f"{', '.join(from_raw_exprs())} FROM {source} GROUP BY 1, 2, 3 "
+        f"SELECT loader_code, segment_code, date_trunc('minute', load_time_stamp, 'UTC') AS bucket_start, "
+        f"min(load_time_stamp) AS first_ts, max(load_time_stamp) AS last_ts, {stats} "
+        f"FROM {source} GROUP BY 1, 2, 3"
+    )
+
+
+def coarsen(level: Level, source: str) -> str:
+    """SELECT regrouping the aggregate rows of `source` into `level`'s buckets."""
+    stats = ", ".join(f"{e} AS {c}" for e, c in zip(from_rollup_exprs(), STAT_COLUMNS, strict=True))
+    return (
+        f"SELECT loader_code, segment_code, date_trunc('{level.trunc}', bucket_start, 'UTC') AS bucket_start, "
+        f"min(first_ts) AS first_ts, max(last_ts) AS last_ts, {stats} FROM {source} GROUP BY 1, 2, 3"
+    )
+
+
+def merge_into(level: Level, source: str) -> str:
+    """INSERT adding the aggregate rows of `source` (new points only) into `level`."""
+    return (
+        f"INSERT INTO {level.table} AS r ({_COLS}) SELECT {_COLS} FROM {source} "
         f"ON CONFLICT (loader_code, segment_code, bucket_start) DO UPDATE SET {_merge_set('r')}"
     )
 
