@@ -60,6 +60,15 @@ def my_source(gateway, users, my):
     return created["id"]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _cleanup(services):
+    yield
+    # The module's sources are dropped with it: leave no loader behind for another schedule.
+    from vigil.db import get_database
+
+    get_database().execute("DELETE FROM loaders WHERE loader_code LIKE 'API\\_%'")
+
+
 def _loader(code: str, source_id: str, **extra) -> dict:
     return {"loaderCode": code, "sourceDatabaseId": source_id, "loaderSql": PG_SQL, "intervalSeconds": 300,
             "maxParallelism": 1, "enabled": False} | extra

@@ -61,6 +61,12 @@ def sources(admin_client, pg, my):
     return ids
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _cleanup(services):
+    yield
+    get_database().execute("DELETE FROM loaders WHERE loader_code LIKE 'EX\\_%'")
+
+
 @pytest.fixture(autouse=True)
 def _quiet_queue(services):
     loaders_queue.purge()
@@ -114,7 +120,7 @@ def test_the_schedule_runs_due_loaders_and_a_failing_source_does_not_stop_the_ot
     down, = _executions(viewer, "EX_DOWN")
     assert down["status"] == "FAILED" and down["attempts"] == 3
     assert "cannot connect" in down["error"] and "after 3 attempts" in down["error"]
-    assert drained.raised == 2 and _signals("EX_DOWN") == 0
+    assert sum("port 1 failed" in e for e in drained.errors) == 2 and _signals("EX_DOWN") == 0
 
 
 def test_a_non_compliant_source_is_not_queried(operator, viewer, sources):
@@ -128,7 +134,8 @@ def test_a_non_compliant_source_is_not_queried(operator, viewer, sources):
     drained = loaders_queue.drain()
     run, = _executions(viewer, "EX_WRITABLE")
     assert run["status"] == "FAILED" and "not read-only compliant" in run["error"]
-    assert run["attempts"] == 1 and drained.raised == 0 and _signals("EX_WRITABLE") == 0
+    assert run["attempts"] == 1 and _signals("EX_WRITABLE") == 0
+    assert not any("EX_WRITABLE" in e for e in drained.errors)
 
 
 def test_rows_that_break_the_contract_fail_the_run_and_write_nothing(operator, viewer, sources):
