@@ -172,6 +172,11 @@ def test_repeated_failures_park_the_message_in_the_dlq_with_the_reason_then_manu
     listed = operator.get("/api/v1/integrations/jira/mappings", query={"status": "FAILED"})
     assert listed.status == 200 and incident_id in [m["incidentId"] for m in listed.body["items"]]
 
+    with fast_retries():  # still down: reported per incident, not a 5xx
+        still_down = operator.post("/api/v1/integrations/jira/sync", {})
+    assert still_down.status == 200 and still_down.body["synced"] == []
+    assert incident_id in [f["incidentId"] for f in still_down.body["failed"]]
+
     jira.failures.clear()
     result = operator.post("/api/v1/integrations/jira/sync", {})
     assert result.status == 200, result

@@ -16,6 +16,7 @@ from vigil.integrations.jira import repository as repo
 from vigil.integrations.jira import sync, webhook
 from vigil.integrations.jira.client import CallRecord, JiraClient
 from vigil.integrations.jira.config import JiraConfig
+from vigil.integrations.jira.exceptions import JiraUnavailable
 from vigil.integrations.jira.mapping import TicketSource
 from vigil.integrations.jira.ports import IncidentsPort
 from vigil.integrations.jira.retry import RetryPolicy
@@ -256,7 +257,12 @@ def resync(db: Database, incidents: IncidentsPort, *, incident_id: str | None,
         ids = [incident_id]
     synced: list[str] = []
     failed: list[SyncFailure] = []
+    down: str | None = None
     for iid in ids:
+        if down is not None:
+            # Jira is down: the rest would each wait out the same retries; report, don't call.
+            failed.append(SyncFailure(incident_id=iid, error=f"skipped: {down}"))
+            continue
         try:
             _resync_one(flow, iid)
             synced.append(iid)
@@ -264,6 +270,8 @@ def resync(db: Database, incidents: IncidentsPort, *, incident_id: str | None,
             if incident_id is not None and isinstance(exc, errors.NotFound):
                 raise
             failed.append(SyncFailure(incident_id=iid, error=f"{exc.code}: {exc.message}"))
+            if isinstance(exc, JiraUnavailable):
+                down = exc.message
     return SyncResult(attempted=len(ids), synced=synced, failed=failed)
 
 
