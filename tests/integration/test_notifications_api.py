@@ -131,3 +131,17 @@ def test_callback_without_a_valid_signature_is_401(client):
                       headers={"X-Vigil-Timestamp": "1", "X-Vigil-Signature": "v1=00"})
     assert res.status == 401
     assert client.post("/api/v1/notifications/callbacks/nosuch", {"messageId": "m"}).status == 404
+
+
+def test_the_seed_installs_the_default_ladder_once(db, viewer, operator):
+    from vigil.notifications import defaults
+
+    policy_id = defaults.ensure_default_ladder(db)
+    assert policy_id and defaults.ensure_default_ladder(db) is None
+    policy = viewer.get(f"{POLICIES}/{policy_id}").body
+    assert policy["isDefault"] is True
+    assert [(lv["channels"], lv["waitSeconds"]) for lv in policy["levels"]] == [
+        (["email"], 300), (["sms"], 600), (["ivr"], 900), (["email", "sms"], 0)]
+    managers = viewer.get(f"{GROUPS}/{policy['levels'][3]['targets'][0]['contactGroupId']}").body
+    assert managers["name"] == "Managers"
+    assert operator.delete(f"{POLICIES}/{policy_id}").status == 204  # leave no default behind
