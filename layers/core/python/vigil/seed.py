@@ -29,9 +29,17 @@ def _loaders() -> None:
               connect_timeout=s.source_connect_timeout_seconds)
 
 
+def _notifications() -> None:
+    from vigil.db import get_database
+    from vigil.notifications import defaults
+
+    defaults.ensure_default_ladder(get_database())
+
+
 STEPS: list[tuple[str, Callable[[], None]]] = [
     ("identity", _identity),
     ("loaders", _loaders),
+    ("notifications", _notifications),
 ]
 
 
