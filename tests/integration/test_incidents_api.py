@@ -182,3 +182,20 @@ def test_jira_applies_changes_through_the_service(operator, db):
     assert origins == ["jira", "jira"]
     assert db.scalar("SELECT count(*) FROM audit_log WHERE entity_id = %s AND actor = 'jira'",
                      (incident["id"],)) == 3
+
+
+
+def test_the_demo_seed_is_idempotent(db):
+    from vigil.incidents import demo
+
+    demo.seed(db)  # creates the demo incident only when there is no incident at all
+    count = db.scalar("SELECT count(*) FROM incidents")
+    assert count >= 1
+    demo.seed(db)
+    assert db.scalar("SELECT count(*) FROM incidents") == count
+    demos = db.fetch_all("SELECT id::text AS id, status FROM incidents WHERE created_by = 'demo'")
+    assert len(demos) <= 1
+    for row in demos:  # when this test ran first, the demo is an investigation with a note
+        assert row["status"] == "INVESTIGATING"
+        assert db.scalar("SELECT count(*) FROM incident_timeline WHERE incident_id = %s::uuid AND kind = 'note'",
+                         (row["id"],)) == 1

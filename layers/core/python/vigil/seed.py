@@ -29,6 +29,13 @@ def _loaders() -> None:
               connect_timeout=s.source_connect_timeout_seconds)
 
 
+def _incidents() -> None:
+    from vigil.db import get_database
+    from vigil.incidents import demo
+
+    demo.seed(get_database())
+
+
 def _notifications() -> None:
     from vigil.db import get_database
     from vigil.notifications import defaults
@@ -39,6 +46,7 @@ def _notifications() -> None:
 STEPS: list[tuple[str, Callable[[], None]]] = [
     ("identity", _identity),
     ("loaders", _loaders),
+    ("incidents", _incidents),
     ("notifications", _notifications),
 ]
 
