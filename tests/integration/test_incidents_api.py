@@ -199,3 +199,24 @@ def test_the_demo_seed_is_idempotent(db):
         assert row["status"] == "INVESTIGATING"
         assert db.scalar("SELECT count(*) FROM incident_timeline WHERE incident_id = %s::uuid AND kind = 'note'",
                          (row["id"],)) == 1
+
+
+def test_events_left_in_the_outbox_are_republished_with_the_same_id(db, operator):
+    from vigil.events.catalog import make
+    from vigil.incidents import outbox
+
+    incident = _create(operator)
+    with db.session() as s:  # as if the process died between commit and publish
+        envelope = outbox.add(s, "incident.updated", {"incidentId": incident["id"], "changes": {"x": 1}})
+    assert outbox.republish_pending(db, older_than_seconds=0) >= 1
+    row = db.fetch_one("SELECT envelope, published_at FROM incident_outbox WHERE id = %s::uuid", (envelope.id,))
+    assert row["published_at"] is not None and row["envelope"]["id"] == envelope.id
+    assert make("incident.updated", row["envelope"]["payload"]).payload["incidentId"] == incident["id"]
+
+
+def test_the_openapi_document_describes_the_incident_routes(client):
+    doc = client.get("/api/v1/openapi.json").body
+    for path in ("/api/v1/incidents", "/api/v1/incidents/{incident_id}/status", "/api/v1/incidents/export.csv",
+                 "/api/v1/incidents/{incident_id}/attachments", "/api/v1/rca/generate"):
+        assert path in doc["paths"], path
+    assert doc["paths"]["/api/v1/incidents"]["post"]["x-min-role"] == "OPERATOR"
