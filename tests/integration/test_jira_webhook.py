@@ -177,3 +177,14 @@ def test_comments_both_ways_without_echo(client, jira, linked):
     raw, headers = signed(echo)
     assert client.post(HOOK, data=raw, headers=headers).body["outcome"] == "echo"
     assert len([e for e in _timeline(incident_id) if e.kind == "note"]) == 1
+
+
+def test_a_jira_status_our_lifecycle_cannot_reach_is_acknowledged_not_applied(client, jira, linked):
+    incident_id, key = linked
+    raw, headers = signed(jira.user_transitions(key, "In Progress"))
+    client.post(HOOK, data=raw, headers=headers)
+    raw, headers = signed(jira.user_transitions(key, "To Do"))  # back to NEW: no such transition here
+    result = client.post(HOOK, data=raw, headers=headers)
+    assert result.status == 200 and result.body["outcome"] == "not_applicable"
+    assert "INVESTIGATING" in result.body["detail"]
+    assert _incident(incident_id).status == Status.INVESTIGATING

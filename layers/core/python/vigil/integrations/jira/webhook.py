@@ -87,6 +87,7 @@ def _issue_updated(flow: Flow, row: Row, data: dict[str, Any]) -> WebhookAck:
     if state is None:
         return WebhookAck(outcome="unknown_incident", detail=f"incident {incident_id} no longer exists")
     applied: list[str] = []
+    refused: list[str] = []
     if not changed or "status" in changed:
         jira_status = (fields.get("status") or {}).get("name")
         ours = mapping.our_status(flow.cfg, jira_status)
@@ -99,6 +100,7 @@ def _issue_updated(flow: Flow, row: Row, data: dict[str, Any]) -> WebhookAck:
             except (errors.Conflict, errors.ValidationFailed) as exc:
                 log.warning("Jira status not applicable to the incident",
                             extra={"jiraKey": key, "incidentId": incident_id, "error": str(exc)})
+                refused.append(exc.message)
         with flow.db.session() as s:
             repo.set_jira_state(s, incident_id=incident_id, fields={"pushed_status": jira_status})
     if not changed or "assignee" in changed:
@@ -111,6 +113,8 @@ def _issue_updated(flow: Flow, row: Row, data: dict[str, Any]) -> WebhookAck:
             applied.append(f"assignee={username}")
         with flow.db.session() as s:
             repo.set_jira_state(s, incident_id=incident_id, fields={"pushed_assignee": jira_account})
+    if refused and not applied:
+        return WebhookAck(outcome="not_applicable", detail="; ".join(refused))
     if not applied:
         return WebhookAck(outcome="no_change", detail="the incident already matches the issue")
     return WebhookAck(outcome="applied", detail=", ".join(applied))
