@@ -177,3 +177,19 @@ def test_version_moves_only_when_data_changes(db):
     assert version() == 3
     spans = db.fetch_all("SELECT first_ts, last_ts FROM signals_series WHERE loader_code = %s", (loader,))
     assert spans == [{"first_ts": datetime(2029, 9, 1, tzinfo=UTC), "last_ts": datetime(2029, 9, 2, tzinfo=UTC)}]
+
+
+def test_rebuild_recomputes_rollups_of_rows_loaded_directly(db):
+    loader = _loader()
+    t = _epoch(2029, 10, 1)
+    ingest(db, [_p(loader, t, 1.0)])  # partitions, and rollups that go stale below
+    db.execute(
+        "INSERT INTO signals_history (loader_code, segment_code, load_time_stamp, rec_count, max_val, min_val, "
+        "avg_val, sum_val) SELECT %s, 'S' || (g %% 3), to_timestamp(%s + g * 17), g %% 5, g + 1, g - 1, g, g * 2 "
+        "FROM generate_series(1, 5000) g", (loader, t))
+    assert _rollup_mismatches(db, loader) != []
+    service.rebuild_rollups(db, loader_code=loader)
+    assert _rollup_mismatches(db, loader) == []
+    with db.session() as s:
+        assert repository.version(s, loader) == 2
+        assert repository.segment_count(s, loader_code=loader, start=t, end=t + 86400) == 4

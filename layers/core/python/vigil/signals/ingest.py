@@ -114,6 +114,12 @@ def ingest(db: Database, points: Sequence[SignalPoint]) -> int:
         return ingest_in(s, points)
 
 
+def lock_loaders(s: Session, loaders: Sequence[str]) -> None:
+    """Hold the write lock of each loader until the transaction ends (sorted: no deadlocks)."""
+    for code in sorted(set(loaders)):
+        s.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_LOCK_NAMESPACE, code))
+
+
 def ingest_in(s: Session, points: Sequence[SignalPoint]) -> int:
     """The same, inside a caller's transaction (the cache version moves when it commits)."""
     if not points:
@@ -128,8 +134,7 @@ def ingest_in(s: Session, points: Sequence[SignalPoint]) -> int:
     hi = datetime.fromtimestamp(hi_epoch, UTC)
 
     partitions.ensure(s, partitions.months_between(lo, hi))
-    for code in loaders:
-        s.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_LOCK_NAMESPACE, code))
+    lock_loaders(s, loaders)
 
     s.execute(_TEMP_INCOMING)
     s.copy_rows(

@@ -36,7 +36,7 @@ import time
 import numpy as np
 
 from vigil import errors
-from vigil.db import Database, Row, Session
+from vigil.db import Database, Session
 from vigil.redis import Store
 from vigil.settings import get_settings
 from vigil.signals import buckets, cache, lttb, repository
@@ -78,7 +78,7 @@ def execute(s: Session, q: SignalQuery) -> QueryResult:
     """Answer `q` from the database inside session `s`, without the cache."""
     start, end = q.from_epoch, q.to_epoch + 1
     if q.aggregation == "raw":
-        rows = _raw_rows(s, q, start, end)
+        series = _raw_series(s, q, start, end)
         bucket = None
     else:
         bucket = q.bucket or buckets.auto_bucket(start, end, q.limit)
@@ -89,7 +89,10 @@ def execute(s: Session, q: SignalQuery) -> QueryResult:
         rows = repository.aggregate(s, loader_code=q.loader_code, segments=q.segment_code,
                                     start=start, end=end, bucket_seconds=width,
                                     aggregation=q.aggregation)
-    points, original, sampled = _to_points(rows, split=q.split, limit=q.limit)
+        series = repository.to_series(rows, split=q.split)
+    original = sum(len(x) for x in series)
+    sampled = any(len(x) > q.limit for x in series)
+    points = [p for x in series for p in _points(_downsample(x, q.limit))]
     return QueryResult(
         loader_code=q.loader_code,
         time_range=TimeRange(**{"from": q.from_epoch, "to": q.to_epoch}),
@@ -101,57 +104,44 @@ def execute(s: Session, q: SignalQuery) -> QueryResult:
     )
 
 
-def _raw_rows(s: Session, q: SignalQuery, start: int, end: int) -> list[Row]:
+def _raw_series(s: Session, q: SignalQuery, start: int, end: int) -> list[repository.Series]:
     settings = get_settings()
     max_days = settings.signals_raw_max_range_days
     if end - start > max_days * 86400:
         raise _invalid("toEpoch", f"raw queries span at most {max_days} days (SIGNALS_RAW_MAX_RANGE_DAYS); "
                        "shorten fromEpoch..toEpoch or use an aggregation with a bucket")
     cap = settings.signals_raw_max_points
-    rows = repository.raw(s, loader_code=q.loader_code, segments=q.segment_code, start=start,
-                          end=end, cap=cap)
-    if len(rows) > cap:
+    series = repository.raw(s, loader_code=q.loader_code, segments=q.segment_code, start=start,
+                            end=end, cap=cap)
+    if any(len(x) > cap for x in series):
         raise _invalid("toEpoch", f"the range holds more than {cap:,} raw points "
                        "(SIGNALS_RAW_MAX_POINTS); shorten it or use an aggregation with a bucket")
-    return rows
+    return series
 
 
-def _to_points(rows: list[Row], *, split: bool, limit: int) -> tuple[list[DataPoint], int, bool]:
-    """Group rows into series, LTTB each longer than `limit`, build the points."""
-    series: list[list[Row]] = []
-    if split:
-        current: str | None = None
-        for r in rows:
-            if r["segment_code"] != current:
-                series.append([])
-                current = r["segment_code"]
-            series[-1].append(r)
-    elif rows:
-        series.append(rows)
-    sampled = False
-    points: list[DataPoint] = []
-    for one in series:
-        if len(one) > limit:
-            sampled = True
-            one = _downsample(one, limit)
-        points.extend(
-            DataPoint.model_construct(
-                timestamp=int(r["ts"]), rec_count=int(r["rec_count"] or 0), avg_val=r["avg_val"],
-                sum_val=r["sum_val"], min_val=r["min_val"], max_val=r["max_val"],
-                segment_code=r.get("segment_code") if split else None,
-            )
-            for r in one
-        )
-    return points, len(rows), sampled
-
-
-def _downsample(rows: list[Row], limit: int) -> list[Row]:
-    x = np.fromiter((r["ts"] for r in rows), dtype=np.float64, count=len(rows))
-    y = np.fromiter((np.nan if r["avg_val"] is None else r["avg_val"] for r in rows),
-                    dtype=np.float64, count=len(rows))
+def _downsample(series: repository.Series, limit: int) -> repository.Series:
+    if len(series) <= limit:
+        return series
+    y = series.avg_val
     if np.isnan(y).all():
-        y = np.fromiter((r["rec_count"] or 0 for r in rows), dtype=np.float64, count=len(rows))
-    return [rows[i] for i in lttb.select(x, y, limit)]
+        y = series.rec_count.astype(np.float64)
+    return series.take(lttb.select(series.ts.astype(np.float64), y, limit))
+
+
+def _nullable(values: np.ndarray) -> list[float | None]:
+    return [None if v != v else v for v in values.tolist()]  # NaN marks a null
+
+
+def _points(series: repository.Series) -> list[DataPoint]:
+    cols = zip(series.ts.tolist(), series.rec_count.tolist(), _nullable(series.avg_val),
+               _nullable(series.sum_val), _nullable(series.min_val), _nullable(series.max_val),
+               strict=True)
+    seg = series.segment_code
+    return [
+        DataPoint.model_construct(timestamp=t, rec_count=r, avg_val=a, sum_val=su, min_val=mi,
+                                  max_val=ma, segment_code=seg)
+        for t, r, a, su, mi, ma in cols
+    ]
 
 
 def _invalid(param: str, message: str) -> errors.ValidationFailed:

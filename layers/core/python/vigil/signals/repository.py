@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+import numpy as np
 
 from vigil.db import Row, Session
 from vigil.signals import buckets, rollups
@@ -77,39 +80,95 @@ def aggregate(
     return s.fetch_all(sql, params)
 
 
+@dataclass
+class Series:
+    """One series as columns: epoch seconds, rec_count, and the four values (NaN = null)."""
+
+    segment_code: str | None
+    ts: np.ndarray
+    rec_count: np.ndarray
+    avg_val: np.ndarray
+    sum_val: np.ndarray
+    min_val: np.ndarray
+    max_val: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ts)
+
+    def take(self, idx: np.ndarray) -> Series:
+        return Series(self.segment_code, *(getattr(self, c)[idx] for c in _SERIES_COLUMNS))
+
+
+_SERIES_COLUMNS = ("ts", "rec_count", "avg_val", "sum_val", "min_val", "max_val")
+# Binary COPY rows of (timestamptz, int8, 4 × float8), none null: fixed width, decoded at once.
+_COPY_ROW = np.dtype([
+    ("n", ">i2"), ("l0", ">i4"), ("ts", ">i8"), ("l1", ">i4"), ("rec_count", ">i8"),
+    ("l2", ">i4"), ("avg_val", ">f8"), ("l3", ">i4"), ("sum_val", ">f8"),
+    ("l4", ">i4"), ("min_val", ">f8"), ("l5", ">i4"), ("max_val", ">f8"),
+])
+_COPY_HEADER, _COPY_TRAILER = 19, 2
+_PG_EPOCH_OFFSET = 946_684_800  # binary timestamptz counts microseconds from 2000-01-01 UTC
+
+
+def _decode(buf: bytes, segment_code: str | None) -> Series:
+    count = (len(buf) - _COPY_HEADER - _COPY_TRAILER) // _COPY_ROW.itemsize
+    rows = np.frombuffer(buf, dtype=_COPY_ROW, offset=_COPY_HEADER, count=max(count, 0))
+    ts = rows["ts"].astype(np.int64) // 1_000_000 + _PG_EPOCH_OFFSET
+    return Series(segment_code, ts, rows["rec_count"].astype(np.int64),
+                  *(rows[c].astype(np.float64) for c in ("avg_val", "sum_val", "min_val", "max_val")))
+
+
 def raw(
     s: Session, *, loader_code: str, segments: list[str] | None, start: int, end: int, cap: int,
-) -> list[Row]:
-    """Points in [start, end), at most `cap` (+1 to let the caller detect overflow).
+) -> list[Series]:
+    """Points in [start, end) as column arrays, at most `cap` (+1 so the caller sees overflow).
 
-    Split → stored rows of the given segments, ordered by segment then time. Combined → one
-    row per timestamp across segments: rec_count and sum_val summed, min of min_val, max of
-    max_val, avg_val the mean of the points' avg_val.
+    Split → one series per listed segment, stored rows. Combined → one series, one point per
+    timestamp across segments: rec_count and sum_val summed, min of min_val, max of max_val,
+    avg_val the mean of the points' avg_val.
     """
-    params: dict[str, Any] = {"loader": loader_code, "segments": segments, "a": _ts(start),
-                              "b": _ts(end), "cap": cap + 1}
+    params: dict[str, Any] = {"loader": loader_code, "a": _ts(start), "b": _ts(end), "cap": cap + 1}
     where = "loader_code = %(loader)s AND load_time_stamp >= %(a)s AND load_time_stamp < %(b)s"
+    plain = ("load_time_stamp, rec_count, coalesce(avg_val, 'NaN'), coalesce(sum_val, 'NaN'), "
+             "coalesce(min_val, 'NaN'), coalesce(max_val, 'NaN')")
     if segments is not None:
-        return s.fetch_all(
-            "SELECT extract(epoch FROM load_time_stamp)::bigint AS ts, segment_code, rec_count, "
-            f"avg_val, sum_val, min_val, max_val FROM signals_history WHERE {where} "
-            "AND segment_code = ANY(%(segments)s) ORDER BY segment_code, load_time_stamp LIMIT %(cap)s",
-            params,
-        )
+        out = []
+        for seg in segments:
+            buf = s.copy_out(f"SELECT {plain} FROM signals_history WHERE {where} "
+                             "AND segment_code = %(seg)s ORDER BY load_time_stamp LIMIT %(cap)s",
+                             {**params, "seg": seg})
+            out.append(_decode(buf, seg))
+        return [x for x in out if len(x)]
     if segment_count(s, loader_code=loader_code, start=start, end=end) <= 1:
-        return s.fetch_all(
-            "SELECT extract(epoch FROM load_time_stamp)::bigint AS ts, rec_count, avg_val, sum_val, "
-            f"min_val, max_val FROM signals_history WHERE {where} "
-            "ORDER BY load_time_stamp LIMIT %(cap)s",
-            params,
+        sql = f"SELECT {plain} FROM signals_history WHERE {where} ORDER BY load_time_stamp LIMIT %(cap)s"
+    else:
+        sql = ("SELECT load_time_stamp, sum(rec_count)::int8, coalesce(avg(avg_val), 'NaN'), "
+               "coalesce(sum(sum_val), 'NaN'), coalesce(min(min_val), 'NaN'), "
+               f"coalesce(max(max_val), 'NaN') FROM signals_history WHERE {where} "
+               "GROUP BY load_time_stamp ORDER BY load_time_stamp LIMIT %(cap)s")
+    series = _decode(s.copy_out(sql, params), None)
+    return [series] if len(series) else []
+
+
+def to_series(rows: list[Row], *, split: bool) -> list[Series]:
+    """Aggregate rows (ordered by segment then time when split) as column series."""
+    groups: list[list[Row]] = []
+    current: object = object()
+    for r in rows:
+        key = r["segment_code"] if split else None
+        if not groups or key != current:
+            groups.append([])
+            current = key
+        groups[-1].append(r)
+    return [
+        Series(
+            g[0]["segment_code"] if split else None,
+            np.array([r["ts"] for r in g], dtype=np.int64),
+            np.array([r["rec_count"] or 0 for r in g], dtype=np.int64),
+            *(np.array([r[c] for r in g], dtype=np.float64) for c in ("avg_val", "sum_val", "min_val", "max_val")),
         )
-    return s.fetch_all(
-        "SELECT extract(epoch FROM load_time_stamp)::bigint AS ts, sum(rec_count)::bigint AS rec_count, "
-        "avg(avg_val) AS avg_val, sum(sum_val) AS sum_val, min(min_val) AS min_val, "
-        f"max(max_val) AS max_val FROM signals_history WHERE {where} "
-        "GROUP BY load_time_stamp ORDER BY load_time_stamp LIMIT %(cap)s",
-        params,
-    )
+        for g in groups
+    ]
 
 
 def segment_count(s: Session, *, loader_code: str, start: int, end: int) -> int:

@@ -135,3 +135,35 @@ def recompute_sql(level: Level, dirty_table: str) -> str:
         f"INSERT INTO {level.table} ({_COLS}) {src} "
         f"ON CONFLICT (loader_code, segment_code, bucket_start) DO UPDATE SET {_replace_set()}"
     )
+
+
+def rebuild_statements() -> list[str]:
+    """Recompute every rollup row of one loader (`%(loader)s`) from its raw rows: the repair
+    and bulk-load path (rows written to signals_history by other means, e.g. generate_series).
+    Run in one transaction holding the loader's ingest lock. Series spans come out widened
+    to whole minutes, which only ever makes a raw query take the cross-segment path."""
+    out = [f"DELETE FROM {lv.table} WHERE loader_code = %(loader)s" for lv in LEVELS]
+    raw = ", ".join(from_raw_exprs())
+    roll = ", ".join(from_rollup_exprs())
+    out.append(
+        f"INSERT INTO {LEVELS[0].table} ({_COLS}) SELECT loader_code, segment_code, "
+        f"date_trunc('minute', load_time_stamp, 'UTC'), {raw} FROM signals_history "
+        f"WHERE loader_code = %(loader)s GROUP BY 1, 2, 3"
+    )
+    for below, level in zip(LEVELS, LEVELS[1:], strict=False):
+        out.append(
+            f"INSERT INTO {level.table} ({_COLS}) SELECT loader_code, segment_code, "
+            f"date_trunc('{level.trunc}', bucket_start, 'UTC'), {roll} FROM {below.table} "
+            f"WHERE loader_code = %(loader)s GROUP BY 1, 2, 3"
+        )
+    out.append("DELETE FROM signals_series WHERE loader_code = %(loader)s")
+    out.append(
+        "INSERT INTO signals_series (loader_code, segment_code, first_ts, last_ts) "
+        "SELECT loader_code, segment_code, min(bucket_start), max(bucket_start) + interval '59 seconds' "
+        "FROM signals_rollup_1m WHERE loader_code = %(loader)s GROUP BY 1, 2"
+    )
+    out.append(
+        "INSERT INTO signals_versions AS v (loader_code) VALUES (%(loader)s) "
+        "ON CONFLICT (loader_code) DO UPDATE SET version = v.version + 1, changed_at = now()"
+    )
+    return out

@@ -12,8 +12,8 @@ from vigil import errors
 from vigil.db import Database
 from vigil.logging import get_logger
 from vigil.settings import get_settings
-from vigil.signals import partitions, repository
-from vigil.signals.ingest import ingest_in
+from vigil.signals import partitions, repository, rollups
+from vigil.signals.ingest import ingest_in, lock_loaders
 from vigil.signals.models import LOADER_CODE, SignalPoint
 from vigil.signals.schemas import RawPoint, RawQuery, RawSignals
 
@@ -124,3 +124,12 @@ def maintain_partitions(
     if created or dropped:
         log.info("signals partitions maintained", extra={"created": created, "dropped": dropped})
     return {"created": created, "dropped": dropped}
+
+
+def rebuild_rollups(db: Database, *, loader_code: str) -> None:
+    """Recompute a loader's rollups, series spans and version from its raw rows (repair, or
+    after loading rows into signals_history directly)."""
+    with db.session() as s:
+        lock_loaders(s, [loader_code])
+        for sql in rollups.rebuild_statements():
+            s.execute(sql, {"loader": loader_code})
