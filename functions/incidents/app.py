@@ -5,7 +5,7 @@ from chalice import Chalice, Rate
 from vigil.api import Api, ApiRequest, Page, PageQuery, Raw, Role
 from vigil.db import get_database
 from vigil.events.consumer import consume
-from vigil.incidents import attachments, export, grouping, outbox, service, uploads
+from vigil.incidents import attachments, export, grouping, housekeeping, outbox, service, uploads
 from vigil.incidents.schemas import (
     AddNote,
     Assign,
@@ -153,3 +153,8 @@ def republish_outbox(event):  # noqa: ANN001, ANN201
 @app.schedule(Rate(1, unit=Rate.HOURS))
 def cleanup_staged_uploads(event):  # noqa: ANN001, ANN201
     attachments.cleanup_staging()
+
+
+@app.schedule(Rate(1, unit=Rate.DAYS))
+def prune_bookkeeping(event):  # noqa: ANN001, ANN201
+    housekeeping.prune(get_database())

@@ -225,3 +225,21 @@ def test_alert_events_on_the_bus_reach_the_grouper_through_the_queue(runtime, db
         time.sleep(0.1)
     assert db.scalar("SELECT resolved_at FROM incident_alerts WHERE alert_id = %s",
                      (alert.payload["alertId"],)) is not None
+
+
+def test_housekeeping_prunes_only_old_unlinked_alerts_and_published_events(db):
+    from vigil.incidents import housekeeping
+
+    loader = _loader()
+    lonely = _alert(loader, T0)
+    grouping.on_alert_triggered(db, lonely)
+    linked = grouping.on_alert_triggered(db, _alert(loader, T0, severity="CRITICAL"))
+    db.execute("UPDATE incident_group_alerts SET received_at = now() - interval '30 days' "
+               "WHERE group_key LIKE %s", (f"loaderCode={loader}|%",))
+    counts = housekeeping.prune(db)
+    assert counts["groupAlerts"] >= 1
+    assert db.scalar("SELECT count(*) FROM incident_group_alerts WHERE alert_id = %s",
+                     (lonely.payload["alertId"],)) == 0
+    # the alert that opened an incident stays: redelivery must still see it
+    assert db.scalar("SELECT count(*) FROM incident_group_alerts WHERE incident_id = %s::uuid",
+                     (linked.incident_id,)) == 1
