@@ -21,8 +21,8 @@ FIXTURES = Path(__file__).parents[1] / "fixtures"
 CFN_LINT = Path(sys.executable).with_name("cfn-lint")
 
 
-def _lint(path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(CFN_LINT), "--format", "parseable", str(path)], capture_output=True, text=True)
+def _lint(*paths: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(CFN_LINT), "--format", "parseable", *map(str, paths)], capture_output=True, text=True)
 
 
 @pytest.fixture(scope="module")
@@ -40,9 +40,8 @@ def _of_type(template: dict, kind: str) -> dict[str, dict]:
 
 def test_cfn_lint_passes_on_the_real_and_the_fixture_templates(rendered):
     out, _, _ = rendered
-    for name in ("template.yaml", "fixture.yaml"):
-        result = _lint(out / name)
-        assert result.returncode == 0, result.stdout + result.stderr
+    result = _lint(out / "template.yaml", out / "fixture.yaml")
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_cfn_lint_catches_a_broken_template(rendered):
@@ -171,17 +170,17 @@ def test_code_paths_are_relative_to_the_template(rendered):
     assert yaml.safe_load((out / "template.yaml").read_text()) == real
 
 
-def test_stage_parameters_come_from_the_stage_file_then_overrides(tmp_path):
+def test_stage_parameters_come_from_the_stage_file_then_overrides(rendered, tmp_path):
     params = deploy.stage_parameters("prod", {"LogLevel": "DEBUG"})
     assert params["ResourcePrefix"] == "vigil-prod-" and params["LogLevel"] == "DEBUG"
-    assert set(params) <= set(render(load(), base_dir=tmp_path)["Parameters"])
+    assert set(params) <= set(rendered[1]["Parameters"])
     (tmp_path / "odd.yaml").write_text("Stage: other\n")
     with pytest.raises(ValueError, match="Stage"):
         deploy.stage_parameters("odd", stages_dir=tmp_path)
     assert deploy.stage_parameters("fresh", stages_dir=tmp_path)["ResourcePrefix"] == "vigil-fresh-"
 
 
-def test_stage_files_name_only_template_parameters(tmp_path):
-    known = set(render(load(), base_dir=tmp_path)["Parameters"])
+def test_stage_files_name_only_template_parameters(rendered):
+    known = set(rendered[1]["Parameters"])
     for path in (REPO_ROOT / "infra" / "stages").glob("*.yaml"):
         assert set(yaml.safe_load(path.read_text())) <= known, path
