@@ -243,3 +243,18 @@ def test_housekeeping_prunes_only_old_unlinked_alerts_and_published_events(db):
     # the alert that opened an incident stays: redelivery must still see it
     assert db.scalar("SELECT count(*) FROM incident_group_alerts WHERE incident_id = %s::uuid",
                      (linked.incident_id,)) == 1
+
+
+def test_an_alert_resolved_while_its_group_waits_shows_resolved_in_the_incident(db):
+    loader = _loader()
+    first = _alert(loader, T0)
+    grouping.on_alert_triggered(db, first)
+    resolved_at = T0 + timedelta(minutes=2)
+    assert grouping.on_alert_resolved(db, make("alert.resolved", {
+        "alertId": first.payload["alertId"], "ruleId": "r-1", "loaderCode": loader, "severity": "HIGH",
+        "resolvedAt": resolved_at.isoformat()})) is None
+    for m in (3, 4):
+        outcome = grouping.on_alert_triggered(db, _alert(loader, T0 + timedelta(minutes=m)))
+    assert outcome.action == "opened"  # the resolved alert still counts: it fired
+    alerts = service.get_detail(db, incident_id=outcome.incident_id).alerts
+    assert [a.resolved_at for a in alerts] == [resolved_at, None, None]

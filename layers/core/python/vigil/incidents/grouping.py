@@ -114,7 +114,7 @@ def on_alert_triggered(db: Database, envelope: Envelope, *, policy: Policy | Non
             outcome = Outcome("attached", open_id)
         else:
             pending = s.fetch_all(
-                "SELECT alert_id, severity, triggered_at, payload FROM incident_group_alerts "
+                "SELECT alert_id, severity, triggered_at, resolved_at, payload FROM incident_group_alerts "
                 "WHERE group_key = %s AND incident_id IS NULL AND triggered_at BETWEEN %s AND %s "
                 "ORDER BY triggered_at, alert_id",
                 (key, triggered_at - policy.window, triggered_at + policy.window),
@@ -145,8 +145,11 @@ def _open_incident(s: Session, key: str, triggered_at: datetime, policy: Policy)
     return str(row["id"])
 
 
-def _link(s: Session, incident_id: str, payload: dict[str, Any], triggered_at: datetime) -> None:
+def _link(s: Session, incident_id: str, payload: dict[str, Any], triggered_at: datetime,
+          resolved_at: datetime | None = None) -> None:
     repo.link_alert(s, incident_id, payload, triggered_at)
+    if resolved_at is not None:
+        repo.mark_alert_resolved(s, payload["alertId"], resolved_at)
     s.execute("UPDATE incident_group_alerts SET incident_id = %s WHERE alert_id = %s",
               (incident_id, payload["alertId"]))
     repo.add_timeline(s, incident_id, actor=ACTOR, kind=Kind.ALERT_LINKED, detail={
@@ -186,7 +189,7 @@ def _open(s: Session, key: str, members: list[Row]) -> tuple[str, Envelope]:
                       detail={"source": "grouping", "groupKey": key, "alertIds": alert_ids,
                               "severity": severity, "title": row["title"]})
     for member in members:
-        _link(s, row["id"], member["payload"], member["triggered_at"])
+        _link(s, row["id"], member["payload"], member["triggered_at"], member["resolved_at"])
     out = service.incident_out(repo.update(s, row["id"], {}))
     service.record_audit(None, s, actor=ACTOR, action="incident.create", entity_id=out.id, after=out)
     event = outbox.add(s, "incident.created", {
@@ -203,6 +206,9 @@ def on_alert_resolved(db: Database, envelope: Envelope) -> str | None:
     with db.session() as s:
         incident_id = repo.incident_of_alert(s, payload["alertId"])
         if incident_id is None:
+            # Still waiting in a group: remember the resolution for when the group opens.
+            s.execute("UPDATE incident_group_alerts SET resolved_at = %s WHERE alert_id = %s "
+                      "AND resolved_at IS NULL", (resolved_at, payload["alertId"]))
             return None
         if repo.mark_alert_resolved(s, payload["alertId"], resolved_at):
             repo.add_timeline(s, incident_id, actor=ACTOR, kind=Kind.ALERT_RESOLVED, detail={
