@@ -28,7 +28,7 @@ from vigil.settings import Settings, get_settings
 
 ACTOR = "grouping"
 _SEVERITY_RANK = {s.value: i for i, s in enumerate(Severity)}
-_KEY_FIELDS = ("loaderCode", "severity", "ruleId", "ruleName", "chartId")
+_KEY_FIELDS = ("loaderCode", "severity", "ruleId", "ruleName", "chartId", "segmentCode")
 
 
 @dataclass(frozen=True)
