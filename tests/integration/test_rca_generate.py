@@ -133,3 +133,15 @@ def test_bad_requests_are_400_or_403(setup, viewer):
     assert viewer.post(RCA, {"incidentId": incident_id, "chartIds": [],
                              "timeRange": {"from": START, "to": END}}).status == 403
     assert viewer.get(f"/api/v1/rca/reports/{uuid.uuid4()}").status == 404
+
+
+def test_without_chart_ids_the_alerts_charts_are_drawn(setup, db, tmp_path: Path):
+    op, incident_id, chart_id = setup
+    res = op.post(RCA, {"incidentId": incident_id, "chartIds": [], "timeRange": {"from": START, "to": END}})
+    assert res.status == 201, res
+    assert db.scalar("SELECT chart_ids FROM incident_reports WHERE id = %s::uuid", (res.body["reportId"],)) == [
+        chart_id]
+    path = tmp_path / "auto.pdf"
+    path.write_bytes(httpx.get(res.body["url"]).content)
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    assert "Ledger rows per run" in text

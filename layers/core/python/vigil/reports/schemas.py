@@ -26,7 +26,8 @@ class TimeRange(ApiModel):
 
 class GenerateRca(ApiModel):
     incident_id: str = Field(min_length=1, max_length=64)
-    chart_ids: list[str] = Field(default_factory=list, max_length=12)
+    chart_ids: list[str] = Field(default_factory=list, max_length=12,
+                                 description="empty: the charts of the incident's alerts")
     time_range: TimeRange
     notes: str | None = Field(None, max_length=20_000)
     root_cause: str | None = Field(None, max_length=20_000, description="defaults to the resolution note")

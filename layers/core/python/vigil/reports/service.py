@@ -19,7 +19,7 @@ from vigil.incidents.timeline import summarize
 from vigil.logging import get_logger
 from vigil.reports import pdf
 from vigil.reports.chartsource import ChartSource
-from vigil.reports.models import AlertRow, ReportContent, TimelineRow
+from vigil.reports.models import AlertRow, ChartData, ReportContent, TimelineRow
 from vigil.reports.schemas import GenerateRca, RcaResult
 from vigil.settings import get_settings
 
@@ -45,8 +45,21 @@ def gather(db: Database, *, body: GenerateRca, charts: ChartSource, actor: str) 
                                 severity=a["severity"] or "", triggered_at=a["triggered_at"],
                                 resolved_at=a["resolved_at"], current_value=p.get("currentValue"),
                                 threshold=p.get("threshold")), a["chart_id"], a["loader_code"]))
-    drawn = charts(chart_ids=body.chart_ids, from_epoch=body.time_range.from_, to_epoch=body.time_range.to,
-                   alerts=alerts)
+    def draw(chart_ids: list[str]) -> list[ChartData]:
+        return charts(chart_ids=chart_ids, from_epoch=body.time_range.from_, to_epoch=body.time_range.to,
+                      alerts=alerts)
+
+    if body.chart_ids:
+        drawn = draw(body.chart_ids)  # an unknown id fails the report
+    else:
+        # No charts chosen: draw the charts the incident's alerts came from, skipping any
+        # that were deleted since.
+        drawn = []
+        for chart_id in dict.fromkeys(cid for _, cid, _ in alerts if cid):
+            try:
+                drawn += draw([chart_id])
+            except errors.NotFound:
+                log.info("alert chart no longer exists", extra={"chartId": chart_id})
     notes = [str(t["detail"].get("text", "")) for t in timeline_rows if t["kind"] == Kind.NOTE]
     return ReportContent(
         incident=incident, generated_at=datetime.now(UTC), generated_by=actor,
@@ -65,6 +78,7 @@ def generate(db: Database, *, body: GenerateRca, charts: ChartSource, actor: str
     document = pdf.render(content)
     incident_id = content.incident["id"]
     report_id = str(uuid.uuid4())
+    chart_ids = [c.chart_id for c in content.charts]
     key = f"rca/{incident_id}/{report_id}.pdf"
     s3 = aws.client("s3")
     try:
@@ -76,10 +90,10 @@ def generate(db: Database, *, body: GenerateRca, charts: ChartSource, actor: str
             incidents.load(s, incident_id, lock=True)
             row = incidents_repo.insert_report(
                 s, report_id=report_id, incident_id=incident_id, object_key=key, size_bytes=len(document),
-                chart_ids=body.chart_ids, range_from=content.range_from, range_to=content.range_to,
+                chart_ids=chart_ids, range_from=content.range_from, range_to=content.range_to,
                 created_by=actor)
             incidents_repo.add_timeline(s, incident_id, actor=actor, kind=Kind.REPORT_GENERATED,
-                                        detail={"reportId": report_id, "chartIds": body.chart_ids})
+                                        detail={"reportId": report_id, "chartIds": chart_ids})
             incidents.record_audit(audit, s, actor=actor, action="incident.rca.generate",
                                    entity_type="incident_report", entity_id=report_id,
                                    after=incidents.report_out(row))
