@@ -4,7 +4,8 @@ Object and row never drift apart: an upload writes the object, then the row in a
 and removes the object again if the transaction does not commit; a delete removes the row and
 the object in one transaction (the row comes back if S3 refuses). Browser uploads may go
 straight to S3 with a presigned PUT to a staging key, then `confirm` checks the content and
-files it exactly like a direct upload.
+files it exactly like a direct upload. On AWS use the presigned path for files above a few
+MB: a Lambda request body is limited to 6 MB (base64 makes a 4.5 MB file that large).
 """
 
 from __future__ import annotations

@@ -163,8 +163,7 @@ def _attach(s: Session, incident_id: str, payload: dict[str, Any], triggered_at:
     assert before is not None
     _link(s, incident_id, payload, triggered_at)
     row = repo.update(s, incident_id, {})
-    changes = {"alertCount": {"from": before["alert_count"], "to": row["alert_count"]},
-               "alertId": payload["alertId"]}
+    changes = {"alertCount": {"from": before["alert_count"], "to": row["alert_count"]}}
     service.record_audit(None, s, actor=ACTOR, action="incident.alert_linked", entity_id=incident_id,
                          after={"alertId": payload["alertId"]})
     return outbox.add(s, "incident.updated", service.updated_payload(
