@@ -80,6 +80,7 @@ def test_schedules_and_consumers_become_functions_with_their_events(rendered):
     schedule = fns["ProbeEveryMinute"]["Properties"]
     assert schedule["Handler"] == "app.every_minute"
     assert schedule["Events"]["Schedule"]["Properties"]["Schedule"] == "rate(1 minute)"
+    assert schedule["Timeout"] == {"Ref": "ScheduleTimeout"}  # the evaluator runs sub-minute cycles
     consumer = fns["ProbeOnFailing"]["Properties"]
     assert consumer["Handler"] == "app.on_failing"
     assert consumer["Events"]["Queue"]["Properties"] == {

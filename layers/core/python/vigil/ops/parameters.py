@@ -26,7 +26,10 @@ PARAMETERS: dict[str, Any] = {
                          "Description": "Security groups of the functions (with SubnetIds)"},
     "FunctionMemory": {"Type": "Number", "Default": 512, "MinValue": 128, "MaxValue": 10240},
     "FunctionTimeout": {"Type": "Number", "Default": 30, "MinValue": 3, "MaxValue": 900,
-                        "Description": "Timeout of HTTP and scheduled functions (consumers use their queue's)"},
+                        "Description": "Timeout of HTTP functions (API Gateway gives up after 29 s anyway)"},
+    "ScheduleTimeout": {"Type": "Number", "Default": 120, "MinValue": 60, "MaxValue": 900,
+                        "Description": "Timeout of scheduled functions; the alert evaluator runs sub-minute "
+                                       "cycles inside one invocation, so keep it above 60"},
     "AlarmEmail": {"Type": "String", "Default": "", "Description": "Who gets alarm e-mails (empty: none)"},
     "DlqAlarmThreshold": {"Type": "Number", "Default": 1, "MinValue": 1},
     "FunctionErrorThreshold": {"Type": "Number", "Default": 1, "MinValue": 1},

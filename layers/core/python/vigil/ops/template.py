@@ -220,7 +220,7 @@ def _alarm(description: str, *, namespace: str, metric: str, statistic: str,
 
 def _function(resources: dict[str, Any], fid: str, *, code_uri: str, handler: str,
               statements: list[dict[str, Any]], description: str,
-              events: dict[str, Any] | None = None, timeout: int | None = None) -> None:
+              events: dict[str, Any] | None = None, timeout: int | dict[str, str] | None = None) -> None:
     resources[fid + "Role"] = iam.function_role(statements)
     props: dict[str, Any] = {
         "CodeUri": code_uri, "Handler": handler, "Description": description[:256],
@@ -257,6 +257,7 @@ def _app_functions(resources: dict[str, Any], definition: ResourceDefinition, lo
         fid = iam.logical_id(loaded.service, schedule.name)
         _function(resources, fid, code_uri=code_uri, handler=schedule.handler_string,
                   statements=base_statements, description=f"{loaded.app.app_name}: schedule {schedule.name}",
+                  timeout={"Ref": "ScheduleTimeout"},
                   events={"Schedule": {"Type": "Schedule", "Properties": {
                       "Schedule": expression(schedule.schedule_expression), "Enabled": True}}})
     for source in loaded.queue_handlers:
