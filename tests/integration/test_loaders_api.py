@@ -4,6 +4,8 @@ now through the real queue, execution history and signals, delete (signals kept)
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.support import loaders_queue, loaders_sources
@@ -195,10 +197,14 @@ def test_run_now_writes_signals_and_records_history_then_delete_keeps_signals(op
                         "WHERE loader_code = 'API_RUN'")
     assert len(rows) == 48 and {r["segment_code"] for r in rows} == {"CARD", "WALLET"}
     assert sum(r["sum_val"] for r in rows) == sum(10 + n for n in range(48))
+    window = {"fromEpoch": int(time.time()) - 3 * 86400, "toEpoch": int(time.time()) + 3600}
+    api_points = viewer.get("/api/v1/res/signals/signal/API_RUN", query=window)
+    assert api_points.status == 200 and len(api_points.body["dataPoints"]) == 48
     # WHEN the loader is deleted THEN its definition and history go, its signals stay
     assert operator.delete(f"{LOADERS}/API_RUN").status == 204
     assert viewer.get(f"{LOADERS}/API_RUN").status == 404
     assert db.scalar("SELECT count(*) FROM signals_history WHERE loader_code = 'API_RUN'") == 48
+    assert len(viewer.get("/api/v1/res/signals/signal/API_RUN", query=window).body["dataPoints"]) == 48
     assert db.scalar("SELECT count(*) FROM loader_executions WHERE loader_code = 'API_RUN'") == 0
 
 
