@@ -204,6 +204,12 @@ def list_executions(req: ApiRequest, code: str) -> Page[ExecutionOut]:
     return Page[ExecutionOut](items=items, total=total, page=q.page, size=q.size)
 
 
+@api.get(LOADERS + "/{code}/executions/{execution_id}", role=Role.VIEWER, response=ExecutionOut,
+         summary="One run (follow a run-now by its executionId)")
+def get_execution(req: ApiRequest, code: str, execution_id: str) -> ExecutionOut:
+    return service.get_execution(get_database(), code, execution_id)
+
+
 # -- execution -----------------------------------------------------------------------------
 
 @app.schedule(Rate(1, unit=Rate.MINUTES))

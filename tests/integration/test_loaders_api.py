@@ -192,6 +192,10 @@ def test_run_now_writes_signals_and_records_history_then_delete_keeps_signals(op
     page = viewer.get(f"{LOADERS}/API_RUN/executions", query={"size": 1, "page": 1}).body
     assert [e["id"] for e in page["items"]] == [first.body["executionId"]]
     assert viewer.get(f"{LOADERS}/API_RUN").body["lastRun"]["status"] == "SUCCESS"
+    one = viewer.get(f"{LOADERS}/API_RUN/executions/{second}")
+    assert one.status == 200 and one.body["status"] == "SUCCESS" and one.body["rows"] == 48
+    assert viewer.get(f"{LOADERS}/API_RUN/executions/00000000-0000-0000-0000-000000000000").status == 404
+    assert viewer.get(f"{LOADERS}/API_RUN/executions/nope").status == 404
     # AND the signals are stored once per (segment, hour), with the source's aggregates
     rows = db.fetch_all("SELECT segment_code, rec_count, sum_val FROM signals_history "
                         "WHERE loader_code = 'API_RUN'")

@@ -210,3 +210,16 @@ def test_waiting_for_a_slot_gives_up_after_max_waits(operator, viewer, sources):
         parallelism.release(store, loader_code="EX_STUCK", execution_id="forever")
     run, = _executions(viewer, "EX_STUCK")
     assert run["status"] == "FAILED" and "maxParallelism" in run["error"]
+
+
+def test_a_run_that_never_reported_back_is_closed_as_failed(operator, viewer, sources):
+    _create(operator, "EX_LOST", sources["pg"], enabled=False)
+    lost = operator.post(f"{LOADERS}/EX_LOST/run").body["executionId"]  # queued, never handled
+    recent = operator.post(f"{LOADERS}/EX_LOST/run").body["executionId"]
+    loaders_queue.purge()  # the messages are lost
+    get_database().execute("UPDATE loader_executions SET started_at = now() - interval '2 hours' WHERE id = %s",
+                           (lost,))
+    loaders_queue.fire_schedule()
+    runs = {e["id"]: e for e in _executions(viewer, "EX_LOST")}
+    assert runs[lost]["status"] == "FAILED" and "run lost" in runs[lost]["error"]
+    assert runs[recent]["status"] == "RUNNING"  # still within its possible lifetime

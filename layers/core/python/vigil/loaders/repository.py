@@ -239,8 +239,19 @@ def note_attempt_error(s: Session, execution_id: str, error: str) -> None:
     s.execute("UPDATE loader_executions SET error = %s WHERE id = %s", (error, execution_id))
 
 
-def get_execution(s: Session, execution_id: str) -> Row | None:
-    return s.fetch_one(f"SELECT {_EXEC_COLS} FROM loader_executions WHERE id::text = %s", (execution_id,))
+def fail_stale(s: Session, *, older_than_seconds: int, message: str) -> int:
+    """Close runs whose worker vanished (message lost, crash after the last receive)."""
+    return s.execute(
+        "UPDATE loader_executions SET status = 'FAILED', finished_at = now(), "
+        "error = coalesce(error || '; ', '') || %s "
+        "WHERE status = 'RUNNING' AND started_at < now() - make_interval(secs => %s)",
+        (message, older_than_seconds),
+    )
+
+
+def get_execution(s: Session, execution_id: str, *, loader_id: str) -> Row | None:
+    return s.fetch_one(f"SELECT {_EXEC_COLS} FROM loader_executions WHERE id::text = %s AND loader_id::text = %s",
+                       (execution_id, loader_id))
 
 
 def list_executions(s: Session, *, loader_id: str, status: str | None, limit: int,

@@ -38,6 +38,8 @@ SLACK_SECONDS = 15  # the schedule ticks once a minute; a loader due within 15 s
 MAX_WAITS = 30
 WAIT_SECONDS = 10
 SUCCESS, FAILED = "SUCCESS", "FAILED"
+# Longer than any legitimate life of a run: 3 receives x 330 s visibility, or 30 x 10 s waits.
+STALE_SECONDS = 3600
 
 
 class RunFailed(errors.VigilError):
@@ -50,6 +52,10 @@ def enqueue_due(db: Database, store: Store, *, now: datetime) -> list[str]:
     """Claim every due enabled loader with a free slot and queue one run message for each."""
     envelopes: list[Envelope] = []
     with db.session() as s:
+        stale = repo.fail_stale(s, older_than_seconds=STALE_SECONDS,
+                                message=f"no outcome recorded within {STALE_SECONDS // 60} minutes (run lost)")
+        if stale:
+            log.warning("stale loader runs closed as FAILED", extra={"count": stale})
         due = repo.claim_due(s, now=now, slack_seconds=SLACK_SECONDS)
         chosen = [r for r in due if parallelism.running(store, loader_code=r["loader_code"]) < r["max_parallelism"]]
         for r in chosen:

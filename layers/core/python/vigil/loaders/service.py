@@ -173,6 +173,16 @@ def list_executions(db: Database, code: str, *, status: str | None, page: int,
     return [ExecutionOut(**r) for r in rows], total
 
 
+def get_execution(db: Database, code: str, execution_id: str) -> ExecutionOut:
+    with db.session() as s:
+        row = get_row(s, code)
+        known = sources_service.is_uuid(execution_id)
+        found = repo.get_execution(s, execution_id, loader_id=row["id"]) if known else None
+    if found is None:
+        raise errors.NotFound(f"execution {execution_id} of loader {code} not found")
+    return ExecutionOut(**found)
+
+
 # -- preview -------------------------------------------------------------------------------
 
 def preview_saved(db: Database, code: str) -> PreviewOut:

@@ -65,13 +65,13 @@ def _inspect(cfg: sourcedb.SourceConfig) -> dict[str, Any]:
 
 
 def get_row(s: Session, source_id: str, *, lock: bool = False) -> Row:
-    row = repo.get_source(s, source_id, lock=lock) if _is_uuid(source_id) else None
+    row = repo.get_source(s, source_id, lock=lock) if is_uuid(source_id) else None
     if row is None:
         raise errors.NotFound(f"source database {source_id} not found")
     return row
 
 
-def _is_uuid(value: str) -> bool:
+def is_uuid(value: str) -> bool:
     try:
         uuid.UUID(value)
     except ValueError:
