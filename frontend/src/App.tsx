@@ -6,7 +6,6 @@ import { Protected } from "@/components/layout/protected";
 import { LoadingState, EmptyState } from "@/components/states";
 import { Toaster } from "@/components/ui/toast";
 import { LoginPage } from "@/pages/auth/login-page";
-import { api } from "@/api/client";
 import { createQueryClient } from "@/lib/query-client";
 import type { Role } from "@/lib/auth-store";
 
@@ -56,12 +55,6 @@ export const router = createBrowserRouter([
     ],
   },
 ]);
-
-// A session that cannot be renewed sends the user to sign in, then back where they were.
-api.hooks.onSessionExpired = () => {
-  const here = window.location.pathname + window.location.search;
-  if (!here.startsWith("/login")) router.navigate(`/login?expired=1&next=${encodeURIComponent(here)}`, { replace: true });
-};
 
 const queryClient = createQueryClient();
 

@@ -68,7 +68,7 @@ export class ApiClient {
       if (renewed) response = await this.send(path, options);
     }
     if (response.status === 401 && !options.anonymous) {
-      useAuth.getState().clear();
+      useAuth.getState().clear("expired");
       this.hooks.onSessionExpired?.();
     }
     if (!response.ok) throw await toApiError(response);

@@ -27,9 +27,10 @@ export class ApiError extends Error {
       return `Too many requests. Please wait ${wait} second${wait === 1 ? "" : "s"} and try again.`;
     }
     if (this.status === 0) return "The server cannot be reached. Check your connection and try again.";
-    if (this.details.length === 0) return this.message;
+    const message = capitalize(this.message);
+    if (this.details.length === 0) return message;
     const reasons = this.details.map((d) => (d.field ? `${d.field}: ${d.message}` : d.message));
-    return `${this.message} (${reasons.join("; ")})`;
+    return `${message} (${reasons.join("; ")})`;
   }
 
   /** Field → message, for putting server-side validation errors next to form inputs. */
@@ -42,6 +43,10 @@ export class ApiError extends Error {
     }
     return out;
   }
+}
+
+function capitalize(text: string): string {
+  return text ? text[0].toUpperCase() + text.slice(1) : text;
 }
 
 export async function toApiError(response: Response): Promise<ApiError> {

@@ -73,7 +73,7 @@ export function useLoaderAction() {
 export function usePreview() {
   return useMutation({
     mutationFn: (body: { loaderCode?: string; sourceDatabaseId: string; loaderSql: string; segments?: string[]; timeoutSeconds?: number }) =>
-      api.post<Preview>(`${BASE}/preview`, { ...body, loaderCode: body.loaderCode || undefined }),
+      api.post<Preview>("/api/v1/res/loaders/preview", { ...body, loaderCode: body.loaderCode || undefined }),
   });
 }
 

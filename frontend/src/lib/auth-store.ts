@@ -20,8 +20,10 @@ export interface Session {
 
 interface AuthState {
   session: Session | null;
+  /** True when the last session ended because it could not be renewed (not a sign-out). */
+  expired: boolean;
   setSession: (session: Session) => void;
-  clear: () => void;
+  clear: (reason?: "signout" | "expired") => void;
 }
 
 /** The signed-in session, kept in localStorage so a reload stays signed in (the seed's choice). */
@@ -29,10 +31,11 @@ export const useAuth = create<AuthState>()(
   persist(
     (set) => ({
       session: null,
-      setSession: (session) => set({ session }),
-      clear: () => set({ session: null }),
+      expired: false,
+      setSession: (session) => set({ session, expired: false }),
+      clear: (reason = "signout") => set({ session: null, expired: reason === "expired" }),
     }),
-    { name: "vigil.session" },
+    { name: "vigil.session", partialize: (s) => ({ session: s.session }) },
   ),
 );
 

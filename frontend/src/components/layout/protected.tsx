@@ -7,10 +7,11 @@ import { EmptyState } from "../states";
 /** Signed-out visitors go to sign-in (and come back after); a too-low role sees why not. */
 export function Protected({ children, role = "VIEWER" }: { children: ReactNode; role?: Role }) {
   const session = useAuth((s) => s.session);
+  const expired = useAuth((s) => s.expired);
   const location = useLocation();
   if (!session) {
     const next = encodeURIComponent(location.pathname + location.search);
-    return <Navigate to={`/login?next=${next}`} replace />;
+    return <Navigate to={`/login?${expired ? "expired=1&" : ""}next=${next}`} replace />;
   }
   if (!hasRole(session.user, role)) {
     return (

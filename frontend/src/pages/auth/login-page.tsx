@@ -22,6 +22,7 @@ export function LoginPage() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const signedIn = useAuth((s) => !!s.session);
+  const expired = useAuth((s) => s.expired);
   const [failure, setFailure] = useState<string | null>(null);
   const { register, handleSubmit, formState: { errors, isSubmitting } } = useForm<LoginForm>({ resolver: zodResolver(loginSchema) });
   const next = safeNext(params.get("next"));
@@ -51,7 +52,7 @@ export function LoginPage() {
             <CardDescription>Monitoring, alerting and incidents for your operations team.</CardDescription>
           </CardHeader>
           <CardContent>
-            {params.get("expired") && !failure && (
+            {(params.get("expired") || expired) && !failure && (
               <Alert variant="warning" className="mb-4"><AlertTriangle />Your session has ended. Please sign in again.</Alert>
             )}
             {failure && <Alert variant="destructive" className="mb-4"><AlertTriangle />{failure}</Alert>}

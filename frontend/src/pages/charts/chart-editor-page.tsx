@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { Controller, useForm } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Link, useNavigate, useParams } from "react-router-dom";
@@ -41,7 +41,14 @@ export default function ChartEditorPage() {
 
   const form = useForm<ChartForm>({ resolver: zodResolver(chartSchema), defaultValues: DEFAULT_CHART_FORM, mode: "onTouched" });
   const { register, control, handleSubmit, reset, watch, setError, formState: { errors, isSubmitting } } = form;
-  useEffect(() => { if (chart.data) reset(definitionToForm(chart.data.definition)); }, [chart.data, reset]);
+  // Reset the form only when another chart or version arrives, never on a background refetch.
+  const loaded = useRef<string | null>(null);
+  useEffect(() => {
+    const key = chart.data ? `${chart.data.id}:${chart.data.version}` : null;
+    if (!chart.data || loaded.current === key) return;
+    loaded.current = key;
+    reset(definitionToForm(chart.data.definition));
+  }, [chart.data, reset]);
   useEffect(() => {
     if (!id && !form.getValues("loaderCode") && loaders.data?.length) form.setValue("loaderCode", loaders.data[0].loaderCode);
   }, [id, loaders.data, form]);

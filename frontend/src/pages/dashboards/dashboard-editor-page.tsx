@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useForm } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Link, useNavigate, useParams } from "react-router-dom";
@@ -34,9 +34,12 @@ export default function DashboardEditorPage() {
   const form = useForm<DashboardForm>({ resolver: zodResolver(dashboardSchema), defaultValues: { name: "", description: "", refreshSeconds: 30 } });
   const { register, handleSubmit, reset, setError, formState: { errors, isSubmitting } } = form;
 
+  // Load the stored dashboard once: a background refetch must not undo the user's edits.
+  const loaded = useRef<string | null>(null);
   useEffect(() => {
     const d = dashboard.data;
-    if (!d) return;
+    if (!d || loaded.current === d.id) return;
+    loaded.current = d.id;
     setCrumb(`/dashboards/${d.id}`, d.name);
     reset({ name: d.name, description: d.definition.description ?? "", refreshSeconds: d.definition.refreshSeconds ?? 0 });
     setItems(d.definition.charts.map((c) => ({ ...c })));

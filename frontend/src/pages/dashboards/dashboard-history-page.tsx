@@ -114,7 +114,7 @@ export default function DashboardHistoryPage() {
         </CardContent>
       </Card>
       <Card>
-        <CardHeader className="flex-row flex-wrap items-end gap-4 space-y-0">
+        <CardHeader className="flex-row flex-wrap items-center gap-4 space-y-0">
           <CardTitle className="mr-auto">Compare versions</CardTitle>
           <div className="flex items-center gap-2">
             <Label htmlFor="diff-from">From</Label>

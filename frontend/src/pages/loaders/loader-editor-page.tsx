@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useMemo } from "react";
+import { lazy, Suspense, useEffect, useMemo, useRef } from "react";
 import { Controller, useForm } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Link, useNavigate, useParams } from "react-router-dom";
@@ -51,9 +51,14 @@ export default function LoaderEditorPage() {
   const form = useForm<LoaderForm>({ resolver: zodResolver(loaderSchema), defaultValues: EMPTY, mode: "onTouched" });
   const { register, control, handleSubmit, reset, setError, getValues, trigger, watch, formState: { errors, isSubmitting } } = form;
 
+  // Fill the form once per stored version: a background refetch must not undo typing.
+  const loaded = useRef<string | null>(null);
   useEffect(() => {
     const l = loader.data;
-    if (l) reset({
+    const key = l ? `${l.loaderCode}:${l.updatedAt}` : null;
+    if (!l || loaded.current === key) return;
+    loaded.current = key;
+    reset({
       loaderCode: l.loaderCode, sourceDatabaseId: l.sourceDatabaseId, loaderSql: l.loaderSql ?? "", intervalSeconds: l.intervalSeconds,
       maxParallelism: l.maxParallelism, timeoutSeconds: l.timeoutSeconds, segments: l.segments, enabled: l.enabled,
     });
