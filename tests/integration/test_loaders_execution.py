@@ -223,3 +223,14 @@ def test_a_run_that_never_reported_back_is_closed_as_failed(operator, viewer, so
     runs = {e["id"]: e for e in _executions(viewer, "EX_LOST")}
     assert runs[lost]["status"] == "FAILED" and "run lost" in runs[lost]["error"]
     assert runs[recent]["status"] == "RUNNING"  # still within its possible lifetime
+
+
+def test_run_history_past_its_retention_is_pruned(operator, viewer, sources):
+    _create(operator, "EX_OLD", sources["pg"], enabled=False)
+    old = operator.post(f"{LOADERS}/EX_OLD/run").body["executionId"]
+    kept = operator.post(f"{LOADERS}/EX_OLD/run").body["executionId"]
+    loaders_queue.purge()
+    get_database().execute("UPDATE loader_executions SET started_at = now() - interval '31 days' WHERE id = %s",
+                           (old,))
+    loaders_queue.fire_schedule()  # LOADER_EXECUTION_RETENTION_DAYS defaults to 30
+    assert [e["id"] for e in _executions(viewer, "EX_OLD")] == [kept]

@@ -116,6 +116,9 @@ class Settings(BaseSettings):
         5, ge=1, le=60, validation_alias=_env("SOURCE_CONNECT_TIMEOUT_SECONDS")
     )
     loader_max_rows: int = Field(10000, ge=1, le=1_000_000, validation_alias=_env("LOADER_MAX_ROWS"))
+    loader_execution_retention_days: int = Field(
+        30, ge=1, le=3650, validation_alias=_env("LOADER_EXECUTION_RETENTION_DAYS")
+    )
 
     # Notifications: provider per channel (entry point names of `vigil.notification_providers`;
     # empty picks smtp / middleware when configured, else console), SMTP, the SMS/IVR middleware.

@@ -249,6 +249,15 @@ def fail_stale(s: Session, *, older_than_seconds: int, message: str) -> int:
     )
 
 
+def prune_executions(s: Session, *, older_than_days: int, limit: int = 10000) -> int:
+    """Delete run history past its retention, a bounded batch per call."""
+    return s.execute(
+        "DELETE FROM loader_executions WHERE id IN (SELECT id FROM loader_executions "
+        "WHERE started_at < now() - make_interval(days => %s) LIMIT %s)",
+        (older_than_days, limit),
+    )
+
+
 def get_execution(s: Session, execution_id: str, *, loader_id: str) -> Row | None:
     return s.fetch_one(f"SELECT {_EXEC_COLS} FROM loader_executions WHERE id::text = %s AND loader_id::text = %s",
                        (execution_id, loader_id))

@@ -56,6 +56,7 @@ def enqueue_due(db: Database, store: Store, *, now: datetime) -> list[str]:
                                 message=f"no outcome recorded within {STALE_SECONDS // 60} minutes (run lost)")
         if stale:
             log.warning("stale loader runs closed as FAILED", extra={"count": stale})
+        repo.prune_executions(s, older_than_days=get_settings().loader_execution_retention_days)
         due = repo.claim_due(s, now=now, slack_seconds=SLACK_SECONDS)
         chosen = [r for r in due if parallelism.running(store, loader_code=r["loader_code"]) < r["max_parallelism"]]
         for r in chosen:
