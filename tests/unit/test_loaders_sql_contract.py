@@ -127,3 +127,8 @@ def test_preview_cells_are_json_safe():
     assert sql_contract.jsonable(Decimal("1.25")) == 1.25
     assert sql_contract.jsonable(datetime(2026, 1, 1, tzinfo=UTC)) == "2026-01-01T00:00:00+00:00"
     assert sql_contract.jsonable(b"abc") == "abc"
+
+
+def test_epoch_milliseconds_are_refused_with_a_hint():
+    with pytest.raises(ValueError, match="milliseconds"):
+        epoch_seconds(1767225600000)

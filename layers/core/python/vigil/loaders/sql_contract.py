@@ -167,6 +167,8 @@ def epoch_seconds(value: Any) -> int:
         number = float(value)
         if not math.isfinite(number):
             raise ValueError("load_time_stamp must be finite")
+        if number > 1e11:  # year 5138 in seconds: surely milliseconds
+            raise ValueError(f"load_time_stamp {number:.0f} looks like epoch milliseconds; return seconds")
         return int(number)
     if isinstance(value, str):
         text = value.strip()
