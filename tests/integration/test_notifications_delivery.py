@@ -9,8 +9,10 @@ import uuid
 import pytest
 
 from tests.support.notification_doubles import MiddlewareDouble, SmtpDouble, configured, notification_settings
+from vigil import errors
 from vigil.events.catalog import make
 from vigil.notifications import escalation, flows, signing, status
+from vigil.notifications import repository as repo
 from vigil.notifications.models import EscalationStatus, SubjectType
 
 GROUPS = "/api/v1/notifications/contact-groups"
@@ -183,3 +185,61 @@ def test_the_new_assignee_is_told(wired, smtp, admin):
     mail = smtp.wait_for(to)[0]
     assert str(mail["Subject"]).strip().startswith("Incident assigned to you")
     assert f"https://vigil.example.com/incidents/{incident_id}" in mail.get_body(("plain",)).get_content()
+
+
+def test_those_paged_for_an_incident_hear_it_is_resolved(wired, smtp, db):
+    to, incident_id = _addr(), str(uuid.uuid4())
+    esc_id = escalation.escalation_id(SubjectType.INCIDENT, incident_id)
+    with db.session() as s:
+        repo.lock_or_create_escalation(s, escalation_id=esc_id, subject_type="incident", subject_id=incident_id,
+                                       status="RUNNING")
+    page = make("notification.requested", {
+        "channel": "email", "template": "incident-created", "recipient": to,
+        "context": {"title": "Checkout down", "severity": "HIGH", "status": "NEW", "link": "L"},
+        "escalation": {"escalationId": esc_id, "level": 1, "subjectType": "incident", "subjectId": incident_id}})
+    assert flows.on_notification_requested(page) == ["sent"]
+    flows.on_incident_updated(make("incident.updated", {
+        "incidentId": incident_id, "actor": "ann",
+        "changes": {"status": {"from": "INVESTIGATING", "to": "RESOLVED"}, "note": {"to": "rolled back"}}}))
+    subjects = [str(m["Subject"]).strip() for m in smtp.to(to)]
+    assert subjects[-1] == f"Incident resolved: incident {incident_id}"
+    assert "rolled back" in smtp.to(to)[-1].get_body(("plain",)).get_content()
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_smtp_login_is_used_and_a_wrong_password_is_not_retried(services, middleware, viewer):
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+    from pydantic import SecretStr
+
+    from vigil.local.embedded import free_port
+
+    inbox = SmtpDouble()
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = auth_data.login == b"vigil" and auth_data.password == b"right-password"
+        return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535
+
+    inbox.controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), authenticator=authenticator,
+                                  auth_require_tls=False, auth_required=True)
+    inbox.controller.start()
+    try:
+        for password, expected in (("right-password", ["sent"]), ("wrong", ["failed"])):
+            to = _addr()
+            settings = notification_settings(inbox, middleware, smtp_username="vigil",
+                                             smtp_password=SecretStr(password))
+            with configured(settings):
+                assert flows.on_notification_requested(_alert_request(to)) == expected
+            rows = _log(viewer, recipient=to)
+            assert len(rows) == 1  # a rejected login is permanent: one attempt only
+            assert len(inbox.to(to)) == (1 if expected == ["sent"] else 0)
+    finally:
+        inbox.stop()
+
+
+def test_a_step_of_an_unknown_escalation_is_poison(wired, smtp):
+    to = _addr()
+    esc = {"escalationId": str(uuid.uuid4()), "level": 1, "subjectType": "alert", "subjectId": "x"}
+    with pytest.raises(errors.PoisonMessage):
+        flows.on_notification_requested(_alert_request(to, escalation=esc))
+    assert smtp.to(to) == []

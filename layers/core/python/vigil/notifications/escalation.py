@@ -151,7 +151,7 @@ def _stop_execution(arn: str, *, cause: str) -> None:
             raise
 
 
-def is_stopped(db: Database, *, escalation: str) -> bool:
+def status_of(db: Database, *, escalation: str) -> EscalationStatus | None:
     with db.session() as s:
         row = repo.get_escalation(s, escalation)
-    return row is not None and EscalationStatus(row["status"]).stopped
+    return None if row is None else EscalationStatus(row["status"])

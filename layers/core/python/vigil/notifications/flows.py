@@ -134,11 +134,15 @@ def on_notification_requested(envelope: Envelope, *, db: Database | None = None)
     except ValueError as exc:
         raise errors.ValidationFailed(f"unknown channel {request.channel!r}") from exc
     esc = request.escalation or {}
-    if esc.get("escalationId") and escalation.is_stopped(database, escalation=str(esc["escalationId"])):
-        # Defence in depth: the execution was stopped, but this step's message was already queued.
-        log.info("escalation stopped; step not sent", extra={"escalationId": esc["escalationId"],
-                                                             "level": esc.get("level")})
-        return []
+    if esc.get("escalationId"):
+        state = escalation.status_of(database, escalation=str(esc["escalationId"]))
+        if state is None:
+            raise errors.PoisonMessage(f"escalation {esc['escalationId']} does not exist")
+        if state.stopped:
+            # Defence in depth: the execution was stopped, but this step's message was already queued.
+            log.info("escalation stopped; step not sent", extra={"escalationId": esc["escalationId"],
+                                                                 "level": esc.get("level")})
+            return []
     with database.session() as s:
         to = recipients.resolve(s, channel=channel, targets=request.targets, recipient=request.recipient)
     if not to:
