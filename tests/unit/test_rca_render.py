@@ -124,3 +124,18 @@ def test_axes_are_round():
     assert all(t % 1800 == 0 for t in ticks) and 3 <= len(ticks) <= 7
     assert axes.time_label(E0, 3600) == "12:00"
     assert axes.value_label(25000, 5000) == "25k" and axes.value_label(0.25, 0.05) == "0.25"
+
+
+def test_the_time_range_takes_epoch_seconds_or_iso_times():
+    import pytest
+    from pydantic import ValidationError
+
+    from vigil.reports.schemas import TimeRange
+
+    assert TimeRange.model_validate({"from": 100, "to": 200}).from_ == 100
+    iso = TimeRange.model_validate({"from": "2026-03-01T12:00:00Z", "to": "2026-03-01T13:00:00+00:00"})
+    assert (iso.from_, iso.to) == (int(E0), int(E0) + 3600)
+    with pytest.raises(ValidationError):
+        TimeRange.model_validate({"from": "yesterday", "to": 5})
+    with pytest.raises(ValidationError):
+        TimeRange.model_validate({"from": 200, "to": 100})

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from vigil.api.models import ApiModel, ResponseModel
 
@@ -12,8 +13,19 @@ MAX_RANGE_SECONDS = 366 * 24 * 3600
 
 
 class TimeRange(ApiModel):
-    from_: int = Field(alias="from", ge=0, description="epoch seconds (UTC)")
-    to: int = Field(ge=0, description="epoch seconds (UTC)")
+    from_: int = Field(alias="from", ge=0, description="epoch seconds (UTC), or an ISO 8601 time")
+    to: int = Field(ge=0, description="epoch seconds (UTC), or an ISO 8601 time")
+
+    @field_validator("from_", "to", mode="before")
+    @classmethod
+    def _iso_to_epoch(cls, v: Any) -> Any:
+        if isinstance(v, str) and not v.strip().lstrip("-").isdigit():
+            try:
+                moment = datetime.fromisoformat(v.strip().replace("Z", "+00:00"))
+            except ValueError as exc:
+                raise ValueError("expected epoch seconds or an ISO 8601 time") from exc
+            return int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())
+        return v
 
     @model_validator(mode="after")
     def _ordered(self) -> TimeRange:
