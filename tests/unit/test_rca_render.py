@@ -101,6 +101,13 @@ def test_a_report_without_charts_or_alerts_still_renders(tmp_path):
     assert "No charts were selected" in text and "No alerts are linked" in text
 
 
+def test_a_chart_without_data_says_so(tmp_path):
+    empty = ChartData(chart_id="e", title="Empty chart", unit="", series=[Series("avg", [])],
+                      from_epoch=E0, to_epoch=E0 + 3600)
+    text = _pdf_text(pdf.render(_content([empty])), tmp_path)
+    assert "Empty chart" in text and "No data in this time range" in text
+
+
 def test_alerts_mark_their_chart_only():
     chart = _chart(0)
     alert = AlertRow("a1", "row drop", "HIGH", T0 + timedelta(minutes=10), T0 + timedelta(minutes=30), 3.0, 12.5)

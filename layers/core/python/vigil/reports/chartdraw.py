@@ -91,6 +91,11 @@ def draw(pdf: Any, chart: ChartData, *, x: float, y: float, w: float, h: float) 
         pdf.set_draw_color(*PALETTE[i % len(PALETTE)])
         for run in _runs(series.points, t0, t1):
             pdf.polyline([(px(t), py(v)) for t, v in run], style="D")
+    if not any(v is not None for s in chart.series for _, v in s.points):
+        pdf.set_font("Helvetica", "I", 9)
+        pdf.set_text_color(*AXIS)
+        message = "No data in this time range"
+        pdf.text(left + (plot_w - pdf.get_string_width(message)) / 2, top + plot_h / 2, message)
     # thresholds
     pdf.set_line_width(0.35)
     for marker in chart.thresholds:
