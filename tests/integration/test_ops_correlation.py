@@ -1,0 +1,104 @@
+"""Correlation ids follow an event chain through the logs: a consumer binds the id of the event
+it handles, events it publishes inherit it, and every log line on the way carries it (what the
+runbook's "following one alert end to end" relies on)."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import textwrap
+import time
+
+import pytest
+
+from vigil.events import publisher
+from vigil.local.runtime import LocalRuntime
+from vigil.logging import JsonFormatter
+from vigil.settings import get_settings
+
+RELAY_APP = textwrap.dedent('''
+    from chalice import Chalice
+
+    from vigil.events import publisher
+    from vigil.events.consumer import consume
+    from vigil.logging import correlation_id, get_logger
+    from vigil.redis import get_store
+
+    app = Chalice(app_name="vigil-relay")
+    log = get_logger("relay")
+
+
+    def _forward(envelope):
+        log.info("relaying", extra={"step": "first"})
+        publisher.publish("loader.run.requested", {"loaderCode": "RELAY", "executionId": envelope.id})
+
+
+    def _record(envelope):
+        log.info("recording", extra={"step": "second"})
+        store = get_store()
+        store.client.rpush(store.key("relay"), f"{envelope.correlation_id}|{correlation_id.get()}")
+
+
+    @app.on_sqs_message(queue="relay-in", batch_size=1)
+    def on_in(event):
+        consume(event, consumer="relay-in", handlers={"platform.ping": _forward})
+
+
+    @app.on_sqs_message(queue="relay-out", batch_size=1)
+    def on_out(event):
+        consume(event, consumer="relay-out", handlers={"loader.run.requested": _record})
+''')
+
+DEFINITION = """
+bus: events
+buckets: []
+queues:
+  - {name: relay-in, events: [platform.ping], visibilityTimeout: 5}
+  - {name: relay-out, events: [loader.run.requested], visibilityTimeout: 5}
+stateMachines: []
+"""
+
+
+@pytest.fixture(scope="module")
+def relay(services, tmp_path_factory):
+    root = tmp_path_factory.mktemp("relay")
+    (root / "functions" / "relay").mkdir(parents=True)
+    (root / "functions" / "relay" / "app.py").write_text(RELAY_APP)
+    (root / "resources.yaml").write_text(DEFINITION)
+    rt = LocalRuntime(get_settings(), definition=root / "resources.yaml", functions_dir=root / "functions",
+                      serve=False).start()
+    yield rt
+    rt.stop()
+
+
+@pytest.fixture
+def json_logs():
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    yield stream
+    root.removeHandler(handler)
+    root.setLevel(level)
+
+
+def test_one_correlation_id_follows_the_chain_through_events_and_logs(relay, store, json_logs):
+    # GIVEN an event published with a known correlation id (as an HTTP request would bind it)
+    start = publisher.publish("platform.ping", {"note": "trace me"}, correlation="corr-e2e-1")
+    # WHEN the first consumer handles it and publishes a follow-up event
+    deadline = time.time() + 20
+    while time.time() < deadline and not store.client.lrange(store.key("relay"), 0, -1):
+        time.sleep(0.1)
+    # THEN the follow-up carries the same id, and so does the second consumer's context
+    assert store.client.lrange(store.key("relay"), 0, -1) == ["corr-e2e-1|corr-e2e-1"]
+    assert start.correlation_id == "corr-e2e-1"
+    lines = [json.loads(line) for line in json_logs.getvalue().splitlines() if line.startswith("{")]
+    steps = {line.get("step"): line.get("correlationId") for line in lines if line.get("step")}
+    assert steps == {"first": "corr-e2e-1", "second": "corr-e2e-1"}
+    published = [line for line in lines if line["message"] == "event published"
+                 and line.get("eventType") == "loader.run.requested"]
+    assert published and all(line["correlationId"] == "corr-e2e-1" for line in published)
