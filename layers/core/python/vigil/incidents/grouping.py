@@ -136,7 +136,7 @@ def _open_incident(s: Session, key: str, triggered_at: datetime, policy: Policy)
         "SELECT i.id::text AS id, (SELECT max(a.triggered_at) FROM incident_alerts a "
         "WHERE a.incident_id = i.id) AS last_at FROM incidents i "
         "WHERE i.group_key = %s AND i.status = ANY(%s) ORDER BY i.created_at DESC LIMIT 1",
-        (key, [s.value for s in OPEN]),
+        (key, [status.value for status in OPEN]),
     )
     if row is None:
         return None
