@@ -166,3 +166,27 @@ def test_raw_range_too_long_is_refused_naming_the_parameter(db, dataset):
     with pytest.raises(errors.ValidationFailed) as exc:
         query.run(db=db, store=None, q=q)
     assert exc.value.details[0]["field"] == "query.toEpoch"
+
+
+@pytest.mark.parametrize("segments", [None, ["EU"], ["APAC", "US"]])
+def test_sampled_raw_series_are_lttb_of_the_full_series(db, dataset, segments):
+    import numpy as np
+
+    from vigil.signals import lttb
+
+    base = {"loader_code": dataset, "from_epoch": T0, "to_epoch": T0 + 30 * 3600, "segment_code": segments}
+    full = query.run(db=db, store=None, q=SignalQuery(**base, limit=100_000)).data_points
+    got = query.run(db=db, store=None, q=SignalQuery(**base, limit=40))
+    series: dict = {}
+    for p in full:
+        series.setdefault(p.segment_code, []).append(p)
+    expected = []
+    for pts in series.values():
+        x = np.array([p.timestamp for p in pts], dtype=np.float64)
+        y = np.array([np.nan if p.avg_val is None else p.avg_val for p in pts])
+        expected += [pts[i] for i in lttb.select(x, y, 40)]
+    assert got.sampled and got.original_points == len(full)
+    assert [(p.segment_code, p.timestamp) for p in got.data_points] == [
+        (p.segment_code, p.timestamp) for p in expected]
+    for g, e in zip(got.data_points, expected, strict=True):  # combined values: same up to float order
+        assert _same(g.model_dump(by_alias=True), e.model_dump(by_alias=False))

@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from typing import Any
 
 import psycopg
-import psycopg.sql
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
@@ -77,14 +76,12 @@ class Session:
             for row in rows:
                 copy.write_row(row)
 
-    def copy_out(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> bytes:
-        """`COPY (sql) TO STDOUT (FORMAT BINARY)`: the raw binary COPY stream, for callers that
-        decode millions of fixed-width rows at once (numpy) instead of building Python rows.
-        Parameters are bound client-side (COPY takes no server-side parameters)."""
-        with self._conn.cursor() as cur:
-            query = psycopg.sql.SQL("COPY ({}) TO STDOUT (FORMAT BINARY)").format(psycopg.sql.SQL(sql))  # type: ignore[arg-type]
-            with cur.copy(query, params) as copy:
-                return b"".join(bytes(chunk) for chunk in copy)
+    def fetch_one_binary(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> tuple | None:
+        """One row in PostgreSQL's binary format: bytea arrives as bytes without hex decoding,
+        for callers that pack millions of values into a few bytea aggregates (numpy decode)."""
+        with self._conn.cursor(binary=True) as cur:
+            cur.execute(sql, params)  # type: ignore[arg-type]
+            return cur.fetchone()
 
     def run_script(self, sql: str) -> None:
         """Execute a multi-statement script (migrations)."""

@@ -39,7 +39,7 @@ from vigil import errors
 from vigil.db import Database, Session
 from vigil.redis import Store
 from vigil.settings import get_settings
-from vigil.signals import buckets, cache, lttb, repository
+from vigil.signals import buckets, cache, lttb, rawfetch, repository
 from vigil.signals.schemas import BUCKET_SECONDS, DataPoint, QueryResult, SignalQuery, TimeRange
 
 __all__ = ["DataPoint", "QueryResult", "SignalQuery", "TimeRange", "run", "run_json"]
@@ -78,7 +78,7 @@ def execute(s: Session, q: SignalQuery) -> QueryResult:
     """Answer `q` from the database inside session `s`, without the cache."""
     start, end = q.from_epoch, q.to_epoch + 1
     if q.aggregation == "raw":
-        series = _raw_series(s, q, start, end)
+        series, original = _raw_series(s, q, start, end)
         bucket = None
     else:
         bucket = q.bucket or buckets.auto_bucket(start, end, q.limit)
@@ -90,9 +90,10 @@ def execute(s: Session, q: SignalQuery) -> QueryResult:
                                     start=start, end=end, bucket_seconds=width,
                                     aggregation=q.aggregation)
         series = repository.to_series(rows, split=q.split)
-    original = sum(len(x) for x in series)
-    sampled = any(len(x) > q.limit for x in series)
-    points = [p for x in series for p in _points(_downsample(x, q.limit))]
+        original = sum(len(x) for x in series)
+        series = [_downsample(x, q.limit) for x in series]
+    sampled = original > sum(len(x) for x in series)
+    points = [p for x in series for p in _points(x)]
     return QueryResult(
         loader_code=q.loader_code,
         time_range=TimeRange(**{"from": q.from_epoch, "to": q.to_epoch}),
@@ -104,19 +105,19 @@ def execute(s: Session, q: SignalQuery) -> QueryResult:
     )
 
 
-def _raw_series(s: Session, q: SignalQuery, start: int, end: int) -> list[repository.Series]:
+def _raw_series(s: Session, q: SignalQuery, start: int, end: int) -> tuple[list[repository.Series], int]:
     settings = get_settings()
     max_days = settings.signals_raw_max_range_days
     if end - start > max_days * 86400:
         raise _invalid("toEpoch", f"raw queries span at most {max_days} days (SIGNALS_RAW_MAX_RANGE_DAYS); "
                        "shorten fromEpoch..toEpoch or use an aggregation with a bucket")
     cap = settings.signals_raw_max_points
-    series = repository.raw(s, loader_code=q.loader_code, segments=q.segment_code, start=start,
-                            end=end, cap=cap)
-    if any(len(x) > cap for x in series):
+    try:
+        return rawfetch.fetch(s, loader_code=q.loader_code, segments=q.segment_code, start=start,
+                              end=end, limit=q.limit, cap=cap)
+    except OverflowError:
         raise _invalid("toEpoch", f"the range holds more than {cap:,} raw points "
-                       "(SIGNALS_RAW_MAX_POINTS); shorten it or use an aggregation with a bucket")
-    return series
+                       "(SIGNALS_RAW_MAX_POINTS); shorten it or use an aggregation with a bucket") from None
 
 
 def _downsample(series: repository.Series, limit: int) -> repository.Series:

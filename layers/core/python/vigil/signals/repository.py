@@ -100,54 +100,6 @@ class Series:
 
 
 _SERIES_COLUMNS = ("ts", "rec_count", "avg_val", "sum_val", "min_val", "max_val")
-# Binary COPY rows of (timestamptz, int8, 4 × float8), none null: fixed width, decoded at once.
-_COPY_ROW = np.dtype([
-    ("n", ">i2"), ("l0", ">i4"), ("ts", ">i8"), ("l1", ">i4"), ("rec_count", ">i8"),
-    ("l2", ">i4"), ("avg_val", ">f8"), ("l3", ">i4"), ("sum_val", ">f8"),
-    ("l4", ">i4"), ("min_val", ">f8"), ("l5", ">i4"), ("max_val", ">f8"),
-])
-_COPY_HEADER, _COPY_TRAILER = 19, 2
-_PG_EPOCH_OFFSET = 946_684_800  # binary timestamptz counts microseconds from 2000-01-01 UTC
-
-
-def _decode(buf: bytes, segment_code: str | None) -> Series:
-    count = (len(buf) - _COPY_HEADER - _COPY_TRAILER) // _COPY_ROW.itemsize
-    rows = np.frombuffer(buf, dtype=_COPY_ROW, offset=_COPY_HEADER, count=max(count, 0))
-    ts = rows["ts"].astype(np.int64) // 1_000_000 + _PG_EPOCH_OFFSET
-    return Series(segment_code, ts, rows["rec_count"].astype(np.int64),
-                  *(rows[c].astype(np.float64) for c in ("avg_val", "sum_val", "min_val", "max_val")))
-
-
-def raw(
-    s: Session, *, loader_code: str, segments: list[str] | None, start: int, end: int, cap: int,
-) -> list[Series]:
-    """Points in [start, end) as column arrays, at most `cap` (+1 so the caller sees overflow).
-
-    Split → one series per listed segment, stored rows. Combined → one series, one point per
-    timestamp across segments: rec_count and sum_val summed, min of min_val, max of max_val,
-    avg_val the mean of the points' avg_val.
-    """
-    params: dict[str, Any] = {"loader": loader_code, "a": _ts(start), "b": _ts(end), "cap": cap + 1}
-    where = "loader_code = %(loader)s AND load_time_stamp >= %(a)s AND load_time_stamp < %(b)s"
-    plain = ("load_time_stamp, rec_count, coalesce(avg_val, 'NaN'), coalesce(sum_val, 'NaN'), "
-             "coalesce(min_val, 'NaN'), coalesce(max_val, 'NaN')")
-    if segments is not None:
-        out = []
-        for seg in segments:
-            buf = s.copy_out(f"SELECT {plain} FROM signals_history WHERE {where} "
-                             "AND segment_code = %(seg)s ORDER BY load_time_stamp LIMIT %(cap)s",
-                             {**params, "seg": seg})
-            out.append(_decode(buf, seg))
-        return [x for x in out if len(x)]
-    if segment_count(s, loader_code=loader_code, start=start, end=end) <= 1:
-        sql = f"SELECT {plain} FROM signals_history WHERE {where} ORDER BY load_time_stamp LIMIT %(cap)s"
-    else:
-        sql = ("SELECT load_time_stamp, sum(rec_count)::int8, coalesce(avg(avg_val), 'NaN'), "
-               "coalesce(sum(sum_val), 'NaN'), coalesce(min(min_val), 'NaN'), "
-               f"coalesce(max(max_val), 'NaN') FROM signals_history WHERE {where} "
-               "GROUP BY load_time_stamp ORDER BY load_time_stamp LIMIT %(cap)s")
-    series = _decode(s.copy_out(sql, params), None)
-    return [series] if len(series) else []
 
 
 def to_series(rows: list[Row], *, split: bool) -> list[Series]:
