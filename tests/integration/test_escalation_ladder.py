@@ -126,3 +126,16 @@ def test_incident_opens_pages_and_investigating_stops_it(ladder, operator, viewe
     assert esc, _escalation(viewer, incident_id)
     time.sleep(2.5)
     assert [c for c in middleware.channel_calls("sms") if c["body"]["to"] == ann["phone"]] == []
+
+
+def test_a_manual_notification_is_delivered_and_traceable(ladder, operator, viewer):
+    smtp, _ = ladder
+    to = f"manual-{uuid.uuid4().hex[:8]}@example.com"
+    res = operator.post("/api/v1/notifications/send", {"channel": "email", "recipient": to,
+                                                       "subject": "Maintenance tonight", "message": "db-1 at 22:00"})
+    assert res.status == 202
+    mail = smtp.wait_for(to)[0]
+    assert str(mail["Subject"]).strip() == "Maintenance tonight"
+    query = {"eventId": res.body["requestId"]}
+    rows = _wait(lambda: viewer.get("/api/v1/notifications/log", query=query).body["items"])
+    assert [(r["recipient"], r["status"], r["template"]) for r in rows] == [(to, "sent", "manual")]
