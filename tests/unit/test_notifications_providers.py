@@ -92,3 +92,12 @@ def test_smtp_message_has_text_html_subject_and_a_message_id():
     assert msg["Message-ID"].endswith("@vigil.example.com>")
     assert msg.get_body(("plain",)).get_content().strip() == "r triggered"
     assert msg.get_body(("html",)).get_content().strip() == "<p>hi</p>"
+
+
+def test_only_providers_that_can_tell_more_are_polled():
+    from vigil.notifications.providers.base import polls_status
+
+    assert not polls_status(SmtpProvider(SmtpConfig(host="mail")))
+    assert not polls_status(registry.get("console", Settings()))
+    assert not polls_status(MiddlewareProvider(MiddlewareConfig(urls={})))
+    assert polls_status(MiddlewareProvider(MiddlewareConfig(urls={}, status_url="http://mw/status")))

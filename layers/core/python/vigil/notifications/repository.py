@@ -226,10 +226,17 @@ def apply_status(s: Session, *, provider: str, message_id: str, status: str, err
     return 1
 
 
-def deliveries_to_poll(s: Session, *, providers: list[str], sent_before: datetime, limit: int) -> list[Row]:
+def deliveries_to_poll(s: Session, *, providers: list[str], sent_after: datetime, sent_before: datetime,
+                       limit: int) -> list[Row]:
+    """Oldest first within the window; a poll that learns nothing moves the row to the back."""
     return s.fetch_all(
         f"SELECT {_DELIVERY} FROM notification_deliveries WHERE status = 'sent' AND provider = ANY(%s) "
-        f"AND sent_at < %s ORDER BY sent_at LIMIT %s", (providers, sent_before, limit))
+        f"AND sent_at > %s AND sent_at < %s ORDER BY updated_at LIMIT %s",
+        (providers, sent_after, sent_before, limit))
+
+
+def touch_delivery(s: Session, delivery_id: str) -> None:
+    s.execute("UPDATE notification_deliveries SET updated_at = now() WHERE id::text = %s", (delivery_id,))
 
 
 def notified_recipients(s: Session, *, subject_type: str, subject_id: str, channel: str) -> list[str]:

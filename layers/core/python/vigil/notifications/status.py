@@ -9,7 +9,7 @@ from vigil.logging import get_logger
 from vigil.notifications import repository as repo
 from vigil.notifications.models import Channel, DeliveryStatus
 from vigil.notifications.providers import registry
-from vigil.notifications.providers.base import ProviderError
+from vigil.notifications.providers.base import ProviderError, polls_status
 from vigil.settings import get_settings
 
 log = get_logger(__name__)
@@ -27,13 +27,19 @@ def apply_callback(db: Database, *, provider: str, headers: dict[str, str], body
     return applied
 
 
-def poll(db: Database, *, older_than_seconds: int = 60, limit: int = 100) -> int:
-    """Ask the providers in use about messages still only "sent"."""
+def poll(db: Database, *, older_than_seconds: int = 60, give_up_after_seconds: int = 86400,
+         limit: int = 100) -> int:
+    """Ask the providers in use that can tell about messages still only "sent" (for a day)."""
     s = get_settings()
-    names = sorted({registry.configured_name(c, s) for c in Channel})
-    before = datetime.now(UTC) - timedelta(seconds=older_than_seconds)
+    names = sorted(n for n in {registry.configured_name(c, s) for c in Channel}
+                   if polls_status(registry.get(n, s)))
+    if not names:
+        return 0
+    now = datetime.now(UTC)
     with db.session() as session:
-        pending = repo.deliveries_to_poll(session, providers=names, sent_before=before, limit=limit)
+        pending = repo.deliveries_to_poll(
+            session, providers=names, sent_after=now - timedelta(seconds=give_up_after_seconds),
+            sent_before=now - timedelta(seconds=older_than_seconds), limit=limit)
     changed = 0
     for row in pending:
         try:
@@ -41,8 +47,10 @@ def poll(db: Database, *, older_than_seconds: int = 60, limit: int = 100) -> int
         except ProviderError as exc:
             log.warning("status poll failed", extra={"deliveryId": row["id"], "error": exc.message})
             continue
-        if status in (DeliveryStatus.DELIVERED, DeliveryStatus.FAILED):
-            with db.session() as session:
+        with db.session() as session:
+            if status in (DeliveryStatus.DELIVERED, DeliveryStatus.FAILED):
                 changed += repo.apply_status(session, provider=row["provider"],
                                              message_id=row["provider_message_id"], status=status.value, error=None)
+            else:
+                repo.touch_delivery(session, row["id"])
     return changed

@@ -66,6 +66,11 @@ class NotificationProvider(Protocol):
     def check_status(self, message_id: str) -> DeliveryStatus: ...
 
 
+def polls_status(provider: NotificationProvider) -> bool:
+    """Whether polling `check_status` can tell more than "sent" (optional `polls_status` attribute)."""
+    return bool(getattr(provider, "polls_status", True))
+
+
 @runtime_checkable
 class CallbackProvider(Protocol):
     """A provider whose service reports delivery by calling us back.

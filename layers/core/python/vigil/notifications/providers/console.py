@@ -14,6 +14,7 @@ log = get_logger("vigil.notifications.console")
 class ConsoleProvider:
     name = "console"
     channels = frozenset(Channel)
+    polls_status = False
 
     def send(self, request: SendRequest) -> SendResult:
         log.info(

@@ -47,6 +47,10 @@ class MiddlewareProvider:
     def __init__(self, config: MiddlewareConfig) -> None:
         self.config = config
 
+    @property
+    def polls_status(self) -> bool:
+        return bool(self.config.status_url)
+
     @classmethod
     def from_settings(cls, settings: Settings) -> MiddlewareProvider:
         urls = {Channel.SMS: settings.middleware_sms_url, Channel.IVR: settings.middleware_ivr_url}

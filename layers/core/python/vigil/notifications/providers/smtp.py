@@ -31,6 +31,7 @@ class SmtpConfig(BaseModel):
 class SmtpProvider:
     name = "smtp"
     channels = frozenset({Channel.EMAIL})
+    polls_status = False  # SMTP never learns more than "accepted"
 
     def __init__(self, config: SmtpConfig) -> None:
         self.config = config

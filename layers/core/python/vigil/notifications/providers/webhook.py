@@ -26,6 +26,7 @@ class WebhookConfig(BaseModel):
 class WebhookProvider:
     name = "webhook"
     channels = frozenset({Channel.WEBHOOK})
+    polls_status = False
 
     def __init__(self, config: WebhookConfig) -> None:
         self.config = config
