@@ -235,3 +235,25 @@ def test_a_segment_listed_by_a_loader_cannot_be_deleted(operator, pg_source):
     operator.post(LOADERS, _loader("API_SEGMENT_USER", pg_source, segments=["WALLET"]))
     r = operator.delete(f"{SEGMENTS}/WALLET")
     assert r.status == 409 and "API_SEGMENT_USER" in r.body["error"]["message"]
+
+
+def test_a_write_hidden_in_a_function_is_stopped_by_the_read_only_transaction(admin, operator, pg):
+    # GIVEN a writable account (overridden) and a function that writes, which no SQL check can see
+    from vigil import db as db_adapter
+
+    db_adapter.admin_execute(db_adapter.with_database(pg.admin_url, pg.db_name), [
+        "CREATE OR REPLACE FUNCTION sneaky_insert() RETURNS int LANGUAGE sql AS "
+        "$$ INSERT INTO payments (created_at, segment, amount) VALUES (now(), 'X', 1) RETURNING 1 $$",
+        f"GRANT EXECUTE ON FUNCTION sneaky_insert() TO {pg.read_write.user}",
+    ])
+    source = admin.post(SOURCES, pg.body(pg.read_write)).body
+    admin.post(f"{SOURCES}/{source['id']}/compliance-override", {"reason": "test of the read-only guard"})
+    # WHEN its SQL is previewed
+    r = operator.post("/api/v1/res/loaders/preview", {
+        "sourceDatabaseId": source["id"], "loaderSql": "SELECT sneaky_insert() AS x, now() AS load_time_stamp"})
+    # THEN the source refuses the write and nothing changed
+    assert r.status == 400 and "read-only transaction" in r.body["error"]["message"]
+    count = operator.post("/api/v1/res/loaders/preview", {
+        "sourceDatabaseId": source["id"], "loaderSql": "SELECT count(*) AS rec_count, now() AS load_time_stamp "
+                                                       "FROM payments"}).body
+    assert count["points"][0]["recCount"] == 48
