@@ -54,14 +54,14 @@ export const router = createBrowserRouter([
       { path: "*", element: <EmptyState title="Page not found" description="The address does not match any page of Vigil." /> },
     ],
   },
-]);
+], { future: { v7_relativeSplatPath: true, v7_fetcherPersist: true, v7_normalizeFormMethod: true, v7_partialHydration: true, v7_skipActionErrorRevalidation: true } });
 
 const queryClient = createQueryClient();
 
 export function App() {
   return (
     <QueryClientProvider client={queryClient}>
-      <RouterProvider router={router} />
+      <RouterProvider router={router} future={{ v7_startTransition: true }} />
       <Toaster />
     </QueryClientProvider>
   );

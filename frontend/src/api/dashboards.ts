@@ -42,7 +42,8 @@ export function useSaveDashboard() {
   return useMutation({
     mutationFn: ({ id, input }: { id?: string; input: DashboardDefinition }) =>
       id ? api.put<Dashboard>(`${BASE}/${id}`, input) : api.post<Dashboard>(BASE, input),
-    onSuccess: (d) => { invalidate(qc, d.id); qc.setQueryData(dashboardKeys.one(d.id), d); },
+    // The save answer has no resolved charts: refetch the view rather than seeding it.
+    onSuccess: (d) => invalidate(qc, d.id),
   });
 }
 

@@ -92,6 +92,7 @@ export function buildSignalOption(spec: SignalChartSpec): EChartsOption {
   return {
     color: colors,
     animation: !large && !compact,
+    animationDuration: 300,
     title: spec.title && !compact ? { text: spec.title, left: 0, textStyle: { fontSize: 14, fontWeight: 600 } } : undefined,
     grid: { left: 8, right: 16, top: compact ? 36 : spec.title ? 64 : 44, bottom: spec.slider ? 56 : 8, containLabel: true },
     legend: { type: "scroll", top: compact ? 0 : spec.title ? 28 : 0, left: compact ? 0 : "center", textStyle: { fontSize: 12 } },

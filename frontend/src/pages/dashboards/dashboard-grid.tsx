@@ -21,11 +21,11 @@ export function DashboardGrid({ items, editable, onLayoutChange, render }: Props
   );
   return (
     <Grid
-      className="-mx-2.5"
       layout={layout}
       cols={GRID_COLUMNS}
       rowHeight={ROW_HEIGHT}
       margin={[12, 12]}
+      containerPadding={[0, 0]}
       isDraggable={!!editable}
       isResizable={!!editable}
       draggableHandle=".drag-handle"

@@ -19,7 +19,7 @@ import { SourceDialog } from "./source-dialog";
 
 function Findings({ source }: { source: Source }) {
   const findings = source.complianceFindings ?? [];
-  if (findings.length === 0) return <span className="text-xs text-muted-foreground">{source.readOnlyCompliant ? "No findings" : "—"}</span>;
+  if (findings.length === 0) return null;
   return (
     <Popover>
       <PopoverTrigger asChild>
@@ -72,13 +72,18 @@ export default function SourcesPage() {
     },
     { accessorKey: "type", header: "Type", cell: ({ row }) => (row.original.type === "mysql" ? "MySQL" : "PostgreSQL") },
     {
-      id: "endpoint", header: "Endpoint", accessorFn: (s) => `${s.host}:${s.port}/${s.dbName}`,
-      cell: ({ getValue }) => <span className="font-mono text-xs">{getValue() as string}</span>,
+      id: "endpoint", header: "Connection string", accessorFn: (s) => `${s.userName}@${s.host}:${s.port}/${s.dbName}`,
+      cell: ({ row }) => (
+        <span className="block max-w-[22rem] truncate font-mono text-xs" title={`${row.original.userName}@${row.original.host}:${row.original.port}/${row.original.dbName}`}>
+          {row.original.userName}<span className="text-muted-foreground">@</span>{row.original.host}:{row.original.port}/{row.original.dbName}
+        </span>
+      ),
     },
-    { accessorKey: "userName", header: "User", cell: ({ row }) => <span className="font-mono text-xs">{row.original.userName}</span> },
     { id: "password", header: "Password", enableSorting: false, cell: ({ row }) => <span className="font-mono text-xs text-muted-foreground">{row.original.password || "***"}</span> },
-    { id: "compliance", header: "Compliance", accessorFn: (s) => String(s.readOnlyCompliant), cell: ({ row }) => <ComplianceBadge source={row.original} /> },
-    { id: "findings", header: "Findings", enableSorting: false, cell: ({ row }) => <Findings source={row.original} /> },
+    {
+      id: "compliance", header: "Compliance", accessorFn: (s) => String(s.readOnlyCompliant),
+      cell: ({ row }) => <div className="flex items-center gap-2"><ComplianceBadge source={row.original} /><Findings source={row.original} /></div>,
+    },
     {
       id: "test", header: "Connection", enableSorting: false,
       cell: ({ row }) => {
