@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _DURATION = re.compile(r"^(\d+)([smhdw])$")
 _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 
+@lru_cache(maxsize=1024)  # rules ask for the same few durations thousands of times a cycle
 def seconds(text: str) -> int:
     match = _DURATION.match(text.strip())
     if not match:

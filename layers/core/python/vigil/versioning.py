@@ -29,10 +29,10 @@ class VersionStore:
         )
 
     def listing(self, s: Session, entity_id: str, *, limit: int, offset: int) -> tuple[list[Row], int]:
-        total = s.scalar(f"SELECT count(*) FROM {self.versions_table} WHERE entity_id::text = %s", (entity_id,))
+        total = s.scalar(f"SELECT count(*) FROM {self.versions_table} WHERE entity_id = %s", (entity_id,))
         rows = s.fetch_all(
             f"SELECT version, author, created_at, message FROM {self.versions_table} "
-            "WHERE entity_id::text = %s ORDER BY version DESC LIMIT %s OFFSET %s",
+            "WHERE entity_id = %s ORDER BY version DESC LIMIT %s OFFSET %s",
             (entity_id, limit, offset),
         )
         return rows, int(total)
@@ -40,7 +40,7 @@ class VersionStore:
     def get(self, s: Session, entity_id: str, version: int) -> Row:
         row = s.fetch_one(
             f"SELECT version, author, created_at, message, definition FROM {self.versions_table} "
-            "WHERE entity_id::text = %s AND version = %s",
+            "WHERE entity_id = %s AND version = %s",
             (entity_id, version),
         )
         if row is None:
@@ -51,7 +51,7 @@ class VersionStore:
     # -- whole operations, each in its own transaction ------------------------------------
 
     def _ensure(self, s: Session, entity_id: str) -> None:
-        if not s.scalar(f"SELECT EXISTS (SELECT 1 FROM {self.entity_table} WHERE id::text = %s)", (entity_id,)):
+        if not s.scalar(f"SELECT EXISTS (SELECT 1 FROM {self.entity_table} WHERE id = %s)", (entity_id,)):
             raise errors.NotFound(f"{self.kind} {entity_id} not found")
 
     def history(self, db: Database, entity_id: str, *, page: int, size: int) -> tuple[list[Row], int]:

@@ -13,7 +13,7 @@ from vigil.alerting.evaluate import Series
 from vigil.alerting.models import RuleDefinition
 from vigil.charts.data import signal_query
 from vigil.charts.models import ResolvedChart
-from vigil.db import Database
+from vigil.db import Database, Session
 from vigil.signals import query as signals
 from vigil.signals.baseline import shift_back
 from vigil.signals.schemas import BUCKET_SECONDS, MAX_LIMIT, DataPoint, SignalQuery
@@ -64,9 +64,11 @@ def spec_for(rule: RuleDefinition, chart: ResolvedChart) -> DataSpec:
     return DataSpec(q.loader_code, segments, q.aggregation, q.bucket)
 
 
-def fetch(db: Database, spec: DataSpec, start: int, end: int) -> dict[str, list[DataPoint]]:
-    """Points per series key ('' for a combined series, else the segment code)."""
-    result = signals.run(db=db, store=None, q=spec.query(start, end))
+def fetch(source: Database | Session, spec: DataSpec, start: int, end: int) -> dict[str, list[DataPoint]]:
+    """Points per series key ('' for a combined series, else the segment code); read in the
+    caller's transaction when given a session (one per evaluation cycle)."""
+    q = spec.query(start, end)
+    result = signals.execute(source, q) if isinstance(source, Session) else signals.run(db=source, store=None, q=q)
     grouped: dict[str, list[DataPoint]] = defaultdict(list)
     for p in result.data_points:
         grouped[p.segment_code or ""].append(p)
@@ -90,8 +92,8 @@ def baseline_instant(compare_to: str) -> Callable[[int], int]:
     return lambda t: shift_back(t, compare_to)  # type: ignore[arg-type]
 
 
-def fetch_baseline(db: Database, spec: DataSpec, compare_to: str, *, first: int, last: int,
+def fetch_baseline(source: Database | Session, spec: DataSpec, compare_to: str, *, first: int, last: int,
                    window: int) -> dict[str, list[DataPoint]]:
     """The unshifted past data covering the baseline windows of every instant in [first, last]."""
     then = baseline_instant(compare_to)
-    return fetch(db, spec, then(first) - window, then(last))
+    return fetch(source, spec, then(first) - window, then(last))

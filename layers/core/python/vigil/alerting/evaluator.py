@@ -27,6 +27,7 @@ from vigil.alerting.statemachine import RESOLVE, TRIGGER, SeriesState, advance
 from vigil.charts import repository as chart_repo
 from vigil.charts.resolve import resolve
 from vigil.db import Database, Row, Session
+from vigil.events.catalog import Envelope
 from vigil.events.outbox import Outbox
 from vigil.logging import get_logger
 from vigil.redis import Store
@@ -90,7 +91,7 @@ def prepare(s: Session, rows: list[Row]) -> tuple[list[Prepared], list[tuple[Row
     """Resolve each rule's chart (each distinct chart and values once) into its data spec."""
     stored: dict[str, dict[str, Any] | None] = {}
     ids = sorted({r["chart_id"] for r in rows})
-    for row in s.fetch_all("SELECT id::text AS id, definition FROM charts WHERE id::text = ANY(%s)", (ids,)):
+    for row in s.fetch_all("SELECT id::text AS id, definition FROM charts WHERE id = ANY(%s::uuid[])", (ids,)):
         stored[row["id"]] = row["definition"]
 
     def load(cid: str) -> dict[str, Any] | None:
@@ -102,7 +103,7 @@ def prepare(s: Session, rows: list[Row]) -> tuple[list[Prepared], list[tuple[Row
     ready: list[Prepared] = []
     invalid: list[tuple[Row, str]] = []
     for row in rows:
-        rule = RuleDefinition.model_validate(row["definition"])
+        rule = _parsed(row["id"], row["version"], row["definition"])
         values = chart_values(rule)
         key = (row["chart_id"], tuple(sorted(values.items())))
         if key not in specs:
@@ -119,6 +120,19 @@ def prepare(s: Session, rows: list[Row]) -> tuple[list[Prepared], list[tuple[Row
             spec = DataSpec(spec.loader_code, (rule.segment_code,), spec.aggregation, spec.bucket)
         ready.append(Prepared(row, rule, spec))
     return ready, invalid
+
+
+_PARSED: dict[tuple[str, int], RuleDefinition] = {}
+
+
+def _parsed(rule_id: str, version: int, definition: dict[str, Any]) -> RuleDefinition:
+    """Rule definitions parsed once per version (a warm function instance keeps them)."""
+    key = (rule_id, version)
+    if key not in _PARSED:
+        if len(_PARSED) > 100_000:
+            _PARSED.clear()
+        _PARSED[key] = RuleDefinition.model_validate(definition)
+    return _PARSED[key]
 
 
 def run_cycle(*, db: Database, store: Store, now: int | None = None, limit: int = 50_000) -> CycleReport:
@@ -142,8 +156,9 @@ def run_cycle(*, db: Database, store: Store, now: int | None = None, limit: int 
         for p in ready:
             groups[p.spec].append(p)
         outcomes = []
-        for spec, members in groups.items():
-            outcomes += _evaluate_group(db, spec, members, at, silences, states, report)
+        with db.session() as s:  # one read transaction for every query of the cycle
+            for spec, members in groups.items():
+                outcomes += _evaluate_group(s, spec, members, at, silences, states, report)
         _persist(db, outcomes, at_dt, report)
     finally:
         release(store, [r["id"] for r in rows])
@@ -165,16 +180,16 @@ class Outcome:
     duration_ms: float
 
 
-def _evaluate_group(db: Database, spec: DataSpec, members: list[Prepared], at: int, silences: list[Row],
+def _evaluate_group(s: Session, spec: DataSpec, members: list[Prepared], at: int, silences: list[Row],
                     states: dict[tuple[str, str], Row], report: CycleReport) -> list[Outcome]:
     lookback = max(p.rule.lookback_seconds for p in members) + 3 * (spec.step or 60)
-    points = fetch(db, spec, at - lookback, at)
+    points = fetch(s, spec, at - lookback, at)
     report.queries += 1
     baselines: dict[str, dict[str, list[Any]]] = {}
     for compare_to in {p.rule.baseline.compare_to for p in members if p.rule.baseline}:
         window = max(p.rule.baseline.window_seconds for p in members
                      if p.rule.baseline and p.rule.baseline.compare_to == compare_to)
-        baselines[compare_to] = fetch_baseline(db, spec, compare_to, first=at, last=at, window=window)
+        baselines[compare_to] = fetch_baseline(s, spec, compare_to, first=at, last=at, window=window)
         report.queries += 1
     outcomes = []
     at_dt = datetime.fromtimestamp(at, UTC)
@@ -201,46 +216,42 @@ def _evaluate_group(db: Database, spec: DataSpec, members: list[Prepared], at: i
 
 
 def _persist(db: Database, outcomes: list[Outcome], at: datetime, report: CycleReport) -> None:
-    quiet = [o for o in outcomes if o.action not in (TRIGGER, RESOLVE)]
+    """Record every outcome in one transaction (this evaluator holds all these rules), then
+    publish the events it stored."""
+    states, evaluations, envelopes = [], [], []
     with db.session() as s:
-        repo.upsert_states(s, [_state_row(o, o.prev_alert_id if o.new.alert_open else None, at) for o in quiet])
-        repo.record_evaluations(s, [_evaluation_row(o, at) for o in quiet])
-    for o in outcomes:
-        if o.action in (TRIGGER, RESOLVE):
-            _transition(db, o, at, report)
-
-
-def _transition(db: Database, o: Outcome, at: datetime, report: CycleReport) -> None:
-    """Open or close an alert with its event, in one transaction."""
-    envelopes = []
-    with db.session() as s:
-        current = repo.lock_state(s, o.prepared.id, o.series_key)
-        if current is not None and current["state"] != o.prev.state:
-            log.warning("state changed under us; skipped", extra={"ruleId": o.prepared.id})
-            return
-        alert_id = None
-        if o.action == TRIGGER:
-            alert = alert_record(o, at)
-            alert_id = repo.open_alert(s, alert=alert)
-            if alert_id is None:
-                return  # another evaluator already fired it
-            alert["payload"]["alertId"] = alert_id
-            s.execute("UPDATE alerts SET payload = %s WHERE id::text = %s",
-                      (db_adapter.json(alert["payload"]), alert_id))
-            envelopes.append(OUTBOX.add(s, "alert.triggered", alert["payload"]))
-            report.triggered += 1
-            report.alert_ids.append(alert_id)
-        elif o.prev_alert_id:
-            closed = repo.close_alert(s, o.prev_alert_id, at)
-            if closed is not None:
-                envelopes.append(OUTBOX.add(s, "alert.resolved", {
-                    "alertId": closed["alert_id"], "ruleId": closed["rule_id"], "ruleName": closed["rule_name"],
-                    "loaderCode": closed["loader_code"], "severity": closed["severity"],
-                    "resolvedAt": at.isoformat()}))
-                report.resolved += 1
-        repo.upsert_states(s, [_state_row(o, alert_id, at)])
-        repo.record_evaluations(s, [_evaluation_row(o, at)])
+        for o in outcomes:
+            alert_id = o.prev_alert_id if o.new.alert_open else None
+            if o.action in (TRIGGER, RESOLVE):
+                alert_id, envelope = _transition(s, o, at, report)
+                if envelope is None and o.action == TRIGGER:
+                    continue  # another evaluator fired it: leave its state alone
+                envelopes += [envelope] if envelope else []
+            states.append(_state_row(o, alert_id, at))
+            evaluations.append(_evaluation_row(o, at))
+        repo.upsert_states(s, states)
+        repo.record_evaluations(s, evaluations)
     OUTBOX.flush(db, envelopes)
+
+
+def _transition(s: Session, o: Outcome, at: datetime, report: CycleReport) -> tuple[str | None, Envelope | None]:
+    """Open or close an alert and store its event; returns the open alert id and the event."""
+    if o.action == TRIGGER:
+        alert = alert_record(o, at)
+        alert_id = str(uuid.uuid4())
+        alert["payload"]["alertId"] = alert_id
+        if not repo.open_alert(s, alert_id=alert_id, alert=alert):
+            return None, None
+        report.triggered += 1
+        report.alert_ids.append(alert_id)
+        return alert_id, OUTBOX.add(s, "alert.triggered", alert["payload"])
+    closed = repo.close_alert(s, o.prev_alert_id, at) if o.prev_alert_id else None
+    if closed is None:
+        return None, None
+    report.resolved += 1
+    return None, OUTBOX.add(s, "alert.resolved", {
+        "alertId": closed["alert_id"], "ruleId": closed["rule_id"], "ruleName": closed["rule_name"],
+        "loaderCode": closed["loader_code"], "severity": closed["severity"], "resolvedAt": at.isoformat()})
 
 
 def alert_record(o: Outcome, at: datetime) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from vigil import durations
-from vigil.api.models import ApiModel
+from vigil.api.models import UUID_PATTERN, ApiModel
 
 Operator = Literal[">", "<", ">=", "<=", "==", "!="]
 Severity = Literal["INFO", "WARNING", "HIGH", "CRITICAL"]
@@ -96,7 +96,7 @@ class WeightedWindow(ApiModel):
 class RuleDefinition(ApiModel):
     rule_name: str = Field(min_length=1, max_length=200)
     description: str | None = Field(None, max_length=2000)
-    chart_id: str = Field(pattern=r"^[0-9a-fA-F-]{36}$")
+    chart_id: str = Field(pattern=UUID_PATTERN)
     loader_code: str = Field(pattern=r"^[A-Z][A-Z0-9_]{0,63}$")
     metric: Metric
     segment_code: str | None = Field(None, max_length=64)

@@ -34,7 +34,7 @@ def update_rule(s: Session, rule_id: str, *, definition: dict[str, Any], interva
     s.execute(
         "UPDATE alert_rules SET rule_name = %s, chart_id = %s, loader_code = %s, severity = %s, definition = %s, "
         "labels = %s, interval_seconds = %s, version = version + 1, updated_at = now(), next_evaluation_at = now() "
-        "WHERE id::text = %s",
+        "WHERE id = %s",
         (definition["ruleName"], definition["chartId"], definition["loaderCode"], definition["severity"],
          db_adapter.json(definition), db_adapter.json(definition.get("labels", {})), interval, rule_id),
     )
@@ -42,16 +42,16 @@ def update_rule(s: Session, rule_id: str, *, definition: dict[str, Any], interva
 
 def set_status(s: Session, rule_id: str, status: str) -> None:
     s.execute("UPDATE alert_rules SET status = %s, updated_at = now(), next_evaluation_at = now() "
-              "WHERE id::text = %s", (status, rule_id))
+              "WHERE id = %s", (status, rule_id))
 
 
 def get_rule(s: Session, rule_id: str, *, for_update: bool = False) -> Row | None:
     lock = " FOR UPDATE" if for_update else ""
-    return s.fetch_one(f"SELECT {RULE_COLS} FROM alert_rules r WHERE r.id::text = %s{lock}", (rule_id,))
+    return s.fetch_one(f"SELECT {RULE_COLS} FROM alert_rules r WHERE r.id = %s{lock}", (rule_id,))
 
 
 def delete_rule(s: Session, rule_id: str) -> None:
-    s.execute("DELETE FROM alert_rules WHERE id::text = %s", (rule_id,))
+    s.execute("DELETE FROM alert_rules WHERE id = %s", (rule_id,))
 
 
 def search_rules(s: Session, *, q: str | None, status: str | None, severity: str | None,
@@ -85,8 +85,11 @@ def due_rules(s: Session, now: datetime, limit: int) -> list[Row]:
 
 
 def schedule_next(s: Session, rows: Sequence[tuple[str, datetime]]) -> None:
-    s.execute_many("UPDATE alert_rules SET next_evaluation_at = %s WHERE id::text = %s",
-                   [(when, rule_id) for rule_id, when in rows])
+    """Move many rules' next evaluation in one statement."""
+    if rows:
+        s.execute("UPDATE alert_rules r SET next_evaluation_at = v.at FROM "
+                  "(SELECT unnest(%s::uuid[]) AS id, unnest(%s::timestamptz[]) AS at) v WHERE r.id = v.id",
+                  ([rid for rid, _ in rows], [at for _, at in rows]))
 
 
 # -- per-series state ---------------------------------------------------------------------
@@ -96,14 +99,8 @@ def states_for(s: Session, rule_ids: Sequence[str]) -> dict[tuple[str, str], Row
         return {}
     rows = s.fetch_all(
         "SELECT rule_id::text AS rule_id, series_key, state, since, last_triggered_at, alert_id::text AS alert_id, "
-        "last_value, evaluated_at FROM alert_rule_states WHERE rule_id::text = ANY(%s)", (list(rule_ids),))
+        "last_value, evaluated_at FROM alert_rule_states WHERE rule_id = ANY(%s::uuid[])", (list(rule_ids),))
     return {(r["rule_id"], r["series_key"]): r for r in rows}
-
-
-def lock_state(s: Session, rule_id: str, series_key: str) -> Row | None:
-    return s.fetch_one(
-        "SELECT state, since, last_triggered_at, alert_id::text AS alert_id FROM alert_rule_states "
-        "WHERE rule_id::text = %s AND series_key = %s FOR UPDATE", (rule_id, series_key))
 
 
 def upsert_states(s: Session, rows: Iterable[tuple[Any, ...]]) -> None:
@@ -119,7 +116,7 @@ def upsert_states(s: Session, rows: Iterable[tuple[Any, ...]]) -> None:
 def rule_states(s: Session, rule_id: str) -> list[Row]:
     return s.fetch_all(
         "SELECT series_key, state, since, last_value, evaluated_at, alert_id::text AS alert_id "
-        "FROM alert_rule_states WHERE rule_id::text = %s ORDER BY series_key", (rule_id,))
+        "FROM alert_rule_states WHERE rule_id = %s ORDER BY series_key", (rule_id,))
 
 
 # -- evaluations --------------------------------------------------------------------------
@@ -133,9 +130,9 @@ def record_evaluations(s: Session, rows: Iterable[Sequence[Any]]) -> None:
 
 
 def evaluations(s: Session, rule_id: str, *, limit: int, offset: int) -> tuple[list[Row], int]:
-    total = int(s.scalar("SELECT count(*) FROM alert_evaluations WHERE rule_id::text = %s", (rule_id,)))
+    total = int(s.scalar("SELECT count(*) FROM alert_evaluations WHERE rule_id = %s", (rule_id,)))
     rows = s.fetch_all(
-        f"SELECT {', '.join(EVALUATION_COLUMNS[1:])} FROM alert_evaluations WHERE rule_id::text = %s "
+        f"SELECT {', '.join(EVALUATION_COLUMNS[1:])} FROM alert_evaluations WHERE rule_id = %s "
         "ORDER BY evaluated_at DESC, id DESC LIMIT %s OFFSET %s", (rule_id, limit, offset))
     return rows, total
 
@@ -146,34 +143,35 @@ def purge_evaluations(s: Session, before: datetime) -> int:
 
 # -- alerts -------------------------------------------------------------------------------
 
-def open_alert(s: Session, *, alert: dict[str, Any]) -> str | None:
-    """Insert a FIRING alert; None when one is already open for the rule and series."""
+def open_alert(s: Session, *, alert_id: str, alert: dict[str, Any]) -> bool:
+    """Insert a FIRING alert; False when one is already open for the rule and series."""
     row = s.fetch_one(
-        "INSERT INTO alerts (rule_id, rule_name, series_key, loader_code, segment_code, severity, status, "
+        "INSERT INTO alerts (id, rule_id, rule_name, series_key, loader_code, segment_code, severity, status, "
         "triggered_at, current_value, threshold, labels, chart_id, payload) "
-        "VALUES (%s, %s, %s, %s, %s, %s, 'FIRING', %s, %s, %s, %s, %s, %s) "
-        "ON CONFLICT (rule_id, series_key) WHERE status = 'FIRING' DO NOTHING RETURNING id::text AS id",
-        (alert["ruleId"], alert["ruleName"], alert["seriesKey"], alert["loaderCode"], alert.get("segmentCode"),
-         alert["severity"], alert["triggeredAt"], alert.get("currentValue"), alert.get("threshold"),
-         db_adapter.json(alert.get("labels", {})), alert.get("chartId"), db_adapter.json(alert["payload"])),
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, 'FIRING', %s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (rule_id, series_key) WHERE status = 'FIRING' DO NOTHING RETURNING id",
+        (alert_id, alert["ruleId"], alert["ruleName"], alert["seriesKey"], alert["loaderCode"],
+         alert.get("segmentCode"), alert["severity"], alert["triggeredAt"], alert.get("currentValue"),
+         alert.get("threshold"), db_adapter.json(alert.get("labels", {})), alert.get("chartId"),
+         db_adapter.json(alert["payload"])),
     )
-    return None if row is None else row["id"]
+    return row is not None
 
 
 def close_alert(s: Session, alert_id: str, resolved_at: datetime) -> Row | None:
     return s.fetch_one(
-        f"UPDATE alerts SET status = 'RESOLVED', resolved_at = %s WHERE id::text = %s AND status = 'FIRING' "
+        f"UPDATE alerts SET status = 'RESOLVED', resolved_at = %s WHERE id = %s AND status = 'FIRING' "
         f"RETURNING {ALERT_COLS}", (resolved_at, alert_id))
 
 
 def get_alert(s: Session, alert_id: str, *, for_update: bool = False) -> Row | None:
     lock = " FOR UPDATE" if for_update else ""
-    return s.fetch_one(f"SELECT {ALERT_COLS} FROM alerts WHERE id::text = %s{lock}", (alert_id,))
+    return s.fetch_one(f"SELECT {ALERT_COLS} FROM alerts WHERE id = %s{lock}", (alert_id,))
 
 
 def acknowledge(s: Session, alert_id: str, *, by: str, at: datetime) -> Row | None:
     return s.fetch_one(
-        f"UPDATE alerts SET acknowledged_by = %s, acknowledged_at = %s WHERE id::text = %s RETURNING {ALERT_COLS}",
+        f"UPDATE alerts SET acknowledged_by = %s, acknowledged_at = %s WHERE id = %s RETURNING {ALERT_COLS}",
         (by, at, alert_id))
 
 
@@ -231,7 +229,7 @@ def search_silences(s: Session, *, active: bool | None, rule_id: str | None, lim
         where.append("(starts_at <= now() AND ends_at > now())" if active else
                      "NOT (starts_at <= now() AND ends_at > now())")
     if rule_id:
-        where.append("rule_id::text = %s")
+        where.append("rule_id = %s")
         params.append(rule_id)
     cond = " AND ".join(where)
     total = int(s.scalar(f"SELECT count(*) FROM alert_silences WHERE {cond}", params))
@@ -241,8 +239,8 @@ def search_silences(s: Session, *, active: bool | None, rule_id: str | None, lim
 
 
 def get_silence(s: Session, silence_id: str) -> Row | None:
-    return s.fetch_one(f"SELECT {SILENCE_COLS} FROM alert_silences WHERE id::text = %s", (silence_id,))
+    return s.fetch_one(f"SELECT {SILENCE_COLS} FROM alert_silences WHERE id = %s", (silence_id,))
 
 
 def delete_silence(s: Session, silence_id: str) -> None:
-    s.execute("DELETE FROM alert_silences WHERE id::text = %s", (silence_id,))
+    s.execute("DELETE FROM alert_silences WHERE id = %s", (silence_id,))

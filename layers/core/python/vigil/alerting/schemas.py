@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from vigil.alerting.models import Metric, RuleDefinition, Severity
-from vigil.api.models import ApiModel, PageQuery, ResponseModel
+from vigil.api.models import UUID_PATTERN, ApiModel, PageQuery, ResponseModel
 
 
 class RuleOut(ResponseModel):
@@ -37,7 +37,7 @@ class StatusBody(ApiModel):
 
 class TestBody(ApiModel):
     rule: RuleDefinition | None = None
-    rule_id: str | None = None
+    rule_id: str | None = Field(None, pattern=UUID_PATTERN)
     from_epoch: int = Field(ge=0)
     to_epoch: int = Field(ge=0)
 
@@ -111,7 +111,7 @@ class HistoryQuery(PageQuery):
 
 
 class SilenceIn(ApiModel):
-    rule_id: str | None = Field(None, pattern=r"^[0-9a-fA-F-]{36}$")
+    rule_id: str | None = Field(None, pattern=UUID_PATTERN)
     loader_code: str | None = Field(None, pattern=r"^[A-Z][A-Z0-9_]{0,63}$")
     labels: dict[str, str] = Field(default_factory=dict, max_length=20)
     starts_at: datetime

@@ -9,6 +9,8 @@ from pydantic.alias_generators import to_camel
 
 T = TypeVar("T")
 
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
 
 class ApiModel(BaseModel):
     """Snake case in Python, camelCase on the wire; unknown fields are rejected."""

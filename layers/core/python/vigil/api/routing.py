@@ -6,6 +6,7 @@ parsing, error mapping, CORS and the audit safety net, so `app.py` files stay gl
 from __future__ import annotations
 
 import json
+import re
 import time
 import typing
 import uuid
@@ -235,6 +236,7 @@ class Api:
         if isinstance(spec.role, Role) and not req.user.role.includes(spec.role):
             raise errors.Forbidden(f"this action needs the {spec.role.value} role")
         ratelimit.check(principal=req.principal, client_ip=req.client_ip)
+        _check_ids(path_params)
         if spec.body is not None:
             req.body = _parse_body(spec.body, req.raw_body)
         if spec.query is not None:
@@ -245,6 +247,16 @@ class Api:
             req.audit(action=f"{spec.method} {spec.path}", entity_type=spec.app_name,
                       entity_id=next(iter(path_params.values()), None))
         return result
+
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def _check_ids(path_params: dict[str, str]) -> None:
+    """Every `{..._id}` path parameter is a UUID; anything else names nothing that exists."""
+    for name, value in path_params.items():
+        if name.endswith("_id") and not _UUID.match(value):
+            raise errors.NotFound(f"no {name[:-3].replace('_', ' ')} with id {value!r}")
 
 
 def _header(headers: Any, name: str) -> str | None:

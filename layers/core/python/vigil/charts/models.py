@@ -12,6 +12,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
+from vigil.api.models import UUID_PATTERN
+
 ChartType = Literal["line", "area", "bar", "pie", "scatter", "heatmap"]
 Metric = Literal["recCount", "avgVal", "sumVal", "minVal", "maxVal"]
 METRICS: tuple[str, ...] = ("recCount", "avgVal", "sumVal", "minVal", "maxVal")
@@ -83,7 +85,8 @@ class ChartDefinition(_Model):
     data_source: DataSource | None = None
     visualization: Visualization | None = None
     parameters: list[Parameter] = Field(default_factory=list, max_length=20)
-    extends: str | None = Field(None, description="id of the parent chart whose definition this overrides")
+    extends: str | None = Field(None, pattern=UUID_PATTERN,
+                                description="id of the parent chart whose definition this overrides")
     is_template: bool = False
     tags: list[str] = Field(default_factory=list, max_length=20)
 

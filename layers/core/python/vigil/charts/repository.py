@@ -13,11 +13,11 @@ _COLS = ("id::text AS id, name, chart_type, is_template, parent_id::text AS pare
 
 def get(s: Session, chart_id: str, *, for_update: bool = False) -> Row | None:
     lock = " FOR UPDATE" if for_update else ""
-    return s.fetch_one(f"SELECT {_COLS} FROM charts WHERE id::text = %s{lock}", (chart_id,))
+    return s.fetch_one(f"SELECT {_COLS} FROM charts WHERE id = %s{lock}", (chart_id,))
 
 
 def stored_definition(s: Session, chart_id: str) -> dict[str, Any] | None:
-    row = s.fetch_one("SELECT definition FROM charts WHERE id::text = %s", (chart_id,))
+    row = s.fetch_one("SELECT definition FROM charts WHERE id = %s", (chart_id,))
     return None if row is None else row["definition"]
 
 
@@ -35,7 +35,7 @@ def insert(s: Session, *, definition: dict[str, Any], author: str, chart_id: str
 def update(s: Session, chart_id: str, *, definition: dict[str, Any], author: str) -> Row:
     row = s.fetch_one(
         f"UPDATE charts SET name = %s, chart_type = %s, is_template = %s, parent_id = %s, definition = %s, "
-        f"version = version + 1, updated_by = %s, updated_at = now() WHERE id::text = %s RETURNING {_COLS}",
+        f"version = version + 1, updated_by = %s, updated_at = now() WHERE id = %s RETURNING {_COLS}",
         (definition["chartName"], definition.get("chartType"), definition.get("isTemplate", False),
          definition.get("extends"), db_adapter.json(definition), author, chart_id),
     )
@@ -69,24 +69,24 @@ def dependents(s: Session, chart_id: str) -> list[dict[str, str]]:
         {"type": "dashboard", "id": r["id"], "name": r["name"]}
         for r in s.fetch_all(
             "SELECT d.id::text AS id, d.name FROM dashboard_charts dc JOIN dashboards d ON d.id = dc.dashboard_id "
-            "WHERE dc.chart_id::text = %s ORDER BY d.name", (chart_id,))
+            "WHERE dc.chart_id = %s ORDER BY d.name", (chart_id,))
     ]
     found += [
         {"type": "chart", "id": r["id"], "name": r["name"]}
-        for r in s.fetch_all("SELECT id::text AS id, name FROM charts WHERE parent_id::text = %s ORDER BY name",
+        for r in s.fetch_all("SELECT id::text AS id, name FROM charts WHERE parent_id = %s ORDER BY name",
                              (chart_id,))
     ]
     if s.scalar("SELECT to_regclass('alert_rules') IS NOT NULL"):
         found += [
             {"type": "alertRule", "id": r["id"], "name": r["name"]}
             for r in s.fetch_all("SELECT id::text AS id, rule_name AS name FROM alert_rules "
-                                 "WHERE chart_id::text = %s ORDER BY rule_name", (chart_id,))
+                                 "WHERE chart_id = %s ORDER BY rule_name", (chart_id,))
         ]
     return found
 
 
 def delete(s: Session, chart_id: str) -> None:
-    s.execute("DELETE FROM charts WHERE id::text = %s", (chart_id,))
+    s.execute("DELETE FROM charts WHERE id = %s", (chart_id,))
 
 
 def loader_exists(s: Session, loader_code: str) -> bool:

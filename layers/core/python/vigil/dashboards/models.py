@@ -7,14 +7,14 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from vigil.api.models import ApiModel, PageQuery, ResponseModel
+from vigil.api.models import UUID_PATTERN, ApiModel, PageQuery, ResponseModel
 
 GRID_COLUMNS = 12
 RELATIVE = r"^now(-\d+[mhdw])?$"
 
 
 class GridItem(ApiModel):
-    chart_id: str = Field(pattern=r"^[0-9a-fA-F-]{36}$")
+    chart_id: str = Field(pattern=UUID_PATTERN)
     x: int = Field(ge=0, lt=GRID_COLUMNS)
     y: int = Field(ge=0, le=1000)
     w: int = Field(ge=1, le=GRID_COLUMNS)

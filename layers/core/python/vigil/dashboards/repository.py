@@ -12,7 +12,7 @@ _COLS = "id::text AS id, name, definition, version, created_by, created_at, upda
 
 def get(s: Session, dashboard_id: str, *, for_update: bool = False) -> Row | None:
     lock = " FOR UPDATE" if for_update else ""
-    return s.fetch_one(f"SELECT {_COLS} FROM dashboards WHERE id::text = %s{lock}", (dashboard_id,))
+    return s.fetch_one(f"SELECT {_COLS} FROM dashboards WHERE id = %s{lock}", (dashboard_id,))
 
 
 def insert(s: Session, *, definition: dict[str, Any], author: str, dashboard_id: str | None = None) -> Row:
@@ -29,7 +29,7 @@ def insert(s: Session, *, definition: dict[str, Any], author: str, dashboard_id:
 def update(s: Session, dashboard_id: str, *, definition: dict[str, Any], author: str) -> Row:
     row = s.fetch_one(
         f"UPDATE dashboards SET name = %s, definition = %s, version = version + 1, updated_by = %s, "
-        f"updated_at = now() WHERE id::text = %s RETURNING {_COLS}",
+        f"updated_at = now() WHERE id = %s RETURNING {_COLS}",
         (definition["name"], db_adapter.json(definition), author, dashboard_id),
     )
     assert row is not None
@@ -38,13 +38,13 @@ def update(s: Session, dashboard_id: str, *, definition: dict[str, Any], author:
 
 
 def _link(s: Session, dashboard_id: str, definition: dict[str, Any]) -> None:
-    s.execute("DELETE FROM dashboard_charts WHERE dashboard_id::text = %s", (dashboard_id,))
+    s.execute("DELETE FROM dashboard_charts WHERE dashboard_id = %s", (dashboard_id,))
     for chart_id in sorted({c["chartId"] for c in definition.get("charts", [])}):
         s.execute("INSERT INTO dashboard_charts (dashboard_id, chart_id) VALUES (%s, %s)", (dashboard_id, chart_id))
 
 
 def delete(s: Session, dashboard_id: str) -> None:
-    s.execute("DELETE FROM dashboards WHERE id::text = %s", (dashboard_id,))
+    s.execute("DELETE FROM dashboards WHERE id = %s", (dashboard_id,))
 
 
 def search(s: Session, *, q: str | None, limit: int, offset: int) -> tuple[list[Row], int]:
@@ -59,5 +59,5 @@ def search(s: Session, *, q: str | None, limit: int, offset: int) -> tuple[list[
 def existing_charts(s: Session, chart_ids: list[str]) -> set[str]:
     if not chart_ids:
         return set()
-    rows = s.fetch_all("SELECT id::text AS id FROM charts WHERE id::text = ANY(%s)", (chart_ids,))
+    rows = s.fetch_all("SELECT id::text AS id FROM charts WHERE id = ANY(%s::uuid[])", (chart_ids,))
     return {r["id"] for r in rows}

@@ -93,4 +93,4 @@ def _chart_exists(db: Database, chart_id: str) -> bool:
 
 def _dashboard_exists(db: Database, dashboard_id: str) -> bool:
     with db.session() as s:
-        return s.scalar("SELECT EXISTS (SELECT 1 FROM dashboards WHERE id::text = %s)", (dashboard_id,)) is True
+        return s.scalar("SELECT EXISTS (SELECT 1 FROM dashboards WHERE id = %s)", (dashboard_id,)) is True

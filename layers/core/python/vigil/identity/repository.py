@@ -15,7 +15,7 @@ def get_by_username(s: Session, username: str) -> Row | None:
 
 
 def get_by_id(s: Session, user_id: str) -> Row | None:
-    return s.fetch_one(f"SELECT {_USER_COLS} FROM users WHERE id::text = %s", (user_id,))
+    return s.fetch_one(f"SELECT {_USER_COLS} FROM users WHERE id = %s", (user_id,))
 
 
 def insert(s: Session, *, username: str, email: str | None, password_hash: str, role: str) -> Row:
@@ -35,7 +35,7 @@ def update(s: Session, user_id: str, fields: dict[str, Any]) -> Row | None:
         return get_by_id(s, user_id)
     values = [v for k, v in fields.items() if k in allowed]
     return s.fetch_one(
-        f"UPDATE users SET {', '.join(sets)}, updated_at = now() WHERE id::text = %s "
+        f"UPDATE users SET {', '.join(sets)}, updated_at = now() WHERE id = %s "
         f"RETURNING {_USER_COLS}",
         (*values, user_id),
     )
@@ -90,13 +90,13 @@ def mark_used(s: Session, token_hash: str) -> None:
 
 def revoke_family(s: Session, family_id: str) -> int:
     return s.execute(
-        "UPDATE refresh_tokens SET revoked_at = now() WHERE family_id::text = %s AND revoked_at IS NULL",
+        "UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = %s AND revoked_at IS NULL",
         (family_id,),
     )
 
 
 def revoke_user(s: Session, user_id: str) -> int:
     return s.execute(
-        "UPDATE refresh_tokens SET revoked_at = now() WHERE user_id::text = %s AND revoked_at IS NULL",
+        "UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = %s AND revoked_at IS NULL",
         (user_id,),
     )
