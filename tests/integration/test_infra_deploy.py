@@ -143,3 +143,23 @@ def test_change_set_flow_creates_then_updates_a_stack_and_returns_outputs(servic
     assert cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"] == "UPDATE_COMPLETE"
     assert deploy.delete_stack(name, poll=0.1) in ("DELETE_COMPLETE", "absent")
     assert deploy.delete_stack(name, poll=0.1) == "absent"
+
+
+def test_the_built_web_app_is_uploaded_with_types_and_cache_headers(services, tmp_path):
+    from vigil.ops import web
+
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text("<!doctype html><title>Vigil</title>")
+    (dist / "assets" / "app-1a2b.js").write_text("console.log('hi')")
+    bucket = services.settings.resource_name("web")
+    deploy.ensure_bucket(bucket, "us-east-1")
+    assert web.upload(dist, bucket) == 2
+    s3 = aws.client("s3")
+    index = s3.head_object(Bucket=bucket, Key="index.html")
+    asset = s3.head_object(Bucket=bucket, Key="assets/app-1a2b.js")
+    assert index["ContentType"] == "text/html" and index["CacheControl"] == "no-cache"
+    assert asset["ContentType"] in ("text/javascript", "application/javascript")
+    assert "immutable" in asset["CacheControl"]
+    with pytest.raises(ValueError, match="npm run build"):
+        web.upload(tmp_path / "empty", bucket)

@@ -185,3 +185,23 @@ def test_stage_files_name_only_template_parameters(rendered):
     known = set(rendered[1]["Parameters"])
     for path in (REPO_ROOT / "infra" / "stages").glob("*.yaml"):
         assert set(yaml.safe_load(path.read_text())) <= known, path
+
+
+def test_the_web_app_is_served_by_cloudfront_with_the_api_on_the_same_origin(rendered):
+    _, real, _ = rendered
+    res = real["Resources"]
+    config = res["WebDistribution"]["Properties"]["DistributionConfig"]
+    api = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "/api/*"]
+    assert api and api[0]["TargetOriginId"] == "api"
+    assert "POST" in api[0]["AllowedMethods"]
+    origins = {o["Id"]: o for o in config["Origins"]}
+    assert origins["api"]["DomainName"] == {"Fn::Sub": "${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}"}
+    assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"
+    # client routes get index.html at the edge; no error-page rewrite that would hide API 404s
+    assert "CustomErrorResponses" not in config
+    assert "index.html" in res["WebSpaRewrite"]["Properties"]["FunctionCode"]
+    bucket = res["WebBucket"]["Properties"]["PublicAccessBlockConfiguration"]
+    assert all(bucket.values())
+    statement = res["WebBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
+    assert statement["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert "${WebDistribution}" in statement["Condition"]["StringEquals"]["AWS:SourceArn"]["Fn::Sub"]

@@ -24,6 +24,7 @@ import yaml
 
 from vigil import aws
 from vigil.logging import get_logger
+from vigil.ops import web
 from vigil.ops.buckets import ensure_bucket
 from vigil.ops.template import render
 from vigil.platform.resources import REPO_ROOT, ResourceDefinition
@@ -202,7 +203,8 @@ def delete_stack(name: str, *, poll: float = 10.0) -> str:
 
 def deploy_aws(definition: ResourceDefinition, *, stage: str, settings: Settings, parameters: dict[str, str],
                artifacts_bucket: str | None = None, build_dir: Path = BUILD_DIR,
-               install_dependencies: bool = True) -> dict[str, str]:
+               install_dependencies: bool = True,
+               web_dist: Path | None = REPO_ROOT / "frontend" / "dist") -> dict[str, str]:
     template_path = build_dir / "template.yaml"
     layer_dir = build_layer(build_dir / "layer", install_dependencies=install_dependencies)
     template = write_template(definition, template_path, layer_dir=layer_dir)
@@ -214,7 +216,12 @@ def deploy_aws(definition: ResourceDefinition, *, stage: str, settings: Settings
     key = f"{stage}/template-{hashlib.sha256(body).hexdigest()[:32]}.json"
     aws.client("s3").put_object(Bucket=bucket, Key=key, Body=body)
     url = s3_template_url(bucket, key, settings.aws_region)
-    return deploy_stack(name=stack_name(stage), template_url=url, parameters=parameters)
+    outputs = deploy_stack(name=stack_name(stage), template_url=url, parameters=parameters)
+    if web_dist is not None and (web_dist / "index.html").is_file() and "WebBucketName" in outputs:
+        outputs["WebFilesUploaded"] = str(web.upload(web_dist, outputs["WebBucketName"]))
+    else:
+        log.warning("web app not uploaded (build it with `npm run build` in frontend/)")
+    return outputs
 
 
 def s3_template_url(bucket: str, key: str, region: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 from vigil.local.apps import FUNCTIONS_DIR, LoadedApp, load_app
 from vigil.local.scheduler import expression
-from vigil.ops import iam
+from vigil.ops import iam, web
 from vigil.ops.access import LAYER_ROOT, app_access
 from vigil.ops.apispec import merged_swagger
 from vigil.ops.parameters import CONDITIONS, ENVIRONMENT, PARAMETERS
@@ -66,6 +66,9 @@ def render(
         api_handlers.extend(_app_functions(resources, definition, loaded, app_file.resolve(), base_dir))
     if api_handlers:
         _api(resources, outputs, api_handlers)
+    web_resources, web_outputs = web.resources(with_api=bool(api_handlers))
+    resources.update(web_resources)
+    outputs.update(web_outputs)
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Transform": "AWS::Serverless-2016-10-31",
