@@ -234,3 +234,15 @@ def test_run_history_past_its_retention_is_pruned(operator, viewer, sources):
                            (old,))
     loaders_queue.fire_schedule()  # LOADER_EXECUTION_RETENTION_DAYS defaults to 30
     assert [e["id"] for e in _executions(viewer, "EX_OLD")] == [kept]
+
+
+def test_a_run_message_for_a_deleted_loader_or_without_a_valid_id_is_dropped():
+    from vigil import errors
+
+    store, db = get_store(), get_database()
+    outcome = runner.execute(db, store, loader_code="EX_NEVER_EXISTED", execution_id=str(uuid.uuid4()),
+                             trigger="SCHEDULE", attempt=1, max_attempts=3)
+    assert outcome == "loader-deleted"
+    with pytest.raises(errors.PoisonMessage):
+        runner.execute(db, store, loader_code="EX_NEVER_EXISTED", execution_id="e1", trigger="SCHEDULE",
+                       attempt=1, max_attempts=3)

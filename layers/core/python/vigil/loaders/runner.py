@@ -77,6 +77,8 @@ def enqueue_due(db: Database, store: Store, *, now: datetime) -> list[str]:
 def execute(db: Database, store: Store, *, loader_code: str, execution_id: str, trigger: str,
             attempt: int, max_attempts: int) -> str:
     """Handle one delivery of a run message; returns what happened (for logs and tests)."""
+    if not sources_service.is_uuid(execution_id):
+        raise errors.PoisonMessage(f"executionId {execution_id!r} is not a UUID")
     with db.session() as s:
         loader = repo.get_loader(s, loader_code)
         if loader is None:
