@@ -41,6 +41,7 @@ def _make_client(service: str, endpoint: str | None) -> Any:
         connect_timeout=5,
         read_timeout=30,
         s3={"addressing_style": "path" if s.s3_path_style else "auto"},
+        signature_version="s3v4" if service == "s3" else None,
     )
     if s.use_localstack and not endpoint:
         import localstack_client.session
