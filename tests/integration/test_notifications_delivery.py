@@ -200,7 +200,7 @@ def test_those_paged_for_an_incident_hear_it_is_resolved(wired, smtp, db):
     assert flows.on_notification_requested(page) == ["sent"]
     flows.on_incident_updated(make("incident.updated", {
         "incidentId": incident_id, "actor": "ann",
-        "changes": {"status": {"from": "INVESTIGATING", "to": "RESOLVED"}, "note": {"to": "rolled back"}}}))
+        "changes": {"status": {"from": "INVESTIGATING", "to": "RESOLVED"}, "note": "rolled back"}}))
     subjects = [str(m["Subject"]).strip() for m in smtp.to(to)]
     assert subjects[-1] == f"Incident resolved: incident {incident_id}"
     assert "rolled back" in smtp.to(to)[-1].get_body(("plain",)).get_content()

@@ -74,8 +74,8 @@ def on_incident_updated(envelope: Envelope, *, db: Database | None = None) -> No
     context: dict[str, Any] = {"title": f"incident {update.incident_id}", **((row or {}).get("context") or {}),
                                "link": link("incidents", update.incident_id), "actor": update.actor}
     for field, change in update.changes.items():
-        if isinstance(change, dict) and "to" in change:
-            context[field] = change["to"]
+        # {field: {from, to}}; a note may also come as plain text
+        context[field] = change["to"] if isinstance(change, dict) and "to" in change else change
     status = _to(update.changes, "status")
     if status == ACKNOWLEDGED_STATUS:
         escalation.stop(database, subject_type=SubjectType.INCIDENT, subject_id=update.incident_id,
