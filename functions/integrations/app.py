@@ -48,7 +48,7 @@ def test_config(req: ApiRequest) -> ConnectionReport:
     return report
 
 
-@api.post(f"{BASE}/webhook", role=PUBLIC, response=WebhookAck,
+@api.post(f"{BASE}/webhook", role=PUBLIC, response=WebhookAck, rate_limited=False,
           summary="Jira webhook (issue updated, comment created), signed with X-Hub-Signature")
 def jira_webhook(req: ApiRequest) -> WebhookAck:
     db = get_database()

@@ -45,6 +45,7 @@ class RouteSpec:
     status: int
     summary: str
     content_types: tuple[str, ...]
+    rate_limited: bool = True
 
 
 REGISTRY: list[RouteSpec] = []
@@ -126,12 +127,15 @@ class Api:
         status: int = 200,
         summary: str = "",
         content_types: tuple[str, ...] = ("application/json",),
+        rate_limited: bool = True,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Declare a route. `rate_limited=False` is for machine callers that prove who they are
+        per request (signed webhooks and callbacks), which a per-address limit would starve."""
         if not isinstance(role, Role | Public):
             raise TypeError(f"{method} {path}: role must be a Role or PUBLIC")
         spec = RouteSpec(
             self.app.app_name, path, method, role, body, query, response, status, summary,
-            content_types,
+            content_types, rate_limited,
         )
 
         def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -235,7 +239,8 @@ class Api:
         req.principal = _authenticate(req.headers, required=not isinstance(spec.role, Public))
         if isinstance(spec.role, Role) and not req.user.role.includes(spec.role):
             raise errors.Forbidden(f"this action needs the {spec.role.value} role")
-        ratelimit.check(principal=req.principal, client_ip=req.client_ip)
+        if spec.rate_limited:
+            ratelimit.check(principal=req.principal, client_ip=req.client_ip)
         _check_ids(path_params)
         if spec.body is not None:
             req.body = _parse_body(spec.body, req.raw_body)
