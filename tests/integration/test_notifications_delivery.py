@@ -199,10 +199,11 @@ def test_those_paged_for_an_incident_hear_it_is_resolved(wired, smtp, db):
         "escalation": {"escalationId": esc_id, "level": 1, "subjectType": "incident", "subjectId": incident_id}})
     assert flows.on_notification_requested(page) == ["sent"]
     flows.on_incident_updated(make("incident.updated", {
-        "incidentId": incident_id, "actor": "ann",
+        "incidentId": incident_id, "actor": "ann", "title": "Checkout down", "status": "RESOLVED",
         "changes": {"status": {"from": "INVESTIGATING", "to": "RESOLVED"}, "note": "rolled back"}}))
     subjects = [str(m["Subject"]).strip() for m in smtp.to(to)]
-    assert subjects[-1] == f"Incident resolved: incident {incident_id}"
+    assert subjects[-1] == "Incident resolved: Checkout down"
+    assert "by ann" in smtp.to(to)[-1].get_body(("plain",)).get_content()
     assert "rolled back" in smtp.to(to)[-1].get_body(("plain",)).get_content()
 
 

@@ -71,8 +71,12 @@ def on_incident_updated(envelope: Envelope, *, db: Database | None = None) -> No
     update = IncidentUpdated.model_validate(envelope.payload)
     with database.session() as s:
         row = repo.find_escalation(s, SubjectType.INCIDENT.value, update.incident_id)
+    # The incident after the change rides on the event (title, severity, status, assignee, url);
+    # older producers send only `changes`, so the context stored at creation fills the gaps.
+    current = {k: v for k, v in update.model_dump(mode="json", by_alias=True).items()
+               if v is not None and k not in ("changes", "origin")}
     context: dict[str, Any] = {"title": f"incident {update.incident_id}", **((row or {}).get("context") or {}),
-                               "link": link("incidents", update.incident_id), "actor": update.actor}
+                               **current, "link": update.url or link("incidents", update.incident_id)}
     for field, change in update.changes.items():
         # {field: {from, to}}; a note may also come as plain text
         context[field] = change["to"] if isinstance(change, dict) and "to" in change else change
