@@ -52,7 +52,9 @@ def _eventually(predicate, timeout: float = 20.0):
 
 
 def test_metrics_show_processed_messages_and_their_lag(runtime, store):
-    before = _value(_scrape(runtime), 'vigil_queue_messages_total{consumer="probe-a",outcome="processed"}')
+    first = _scrape(runtime)
+    before = _value(first, 'vigil_queue_messages_total{consumer="probe-a",outcome="processed"}')
+    published = _value(first, 'vigil_events_published_total{type="platform.ping"}')
     ping = publisher.publish("platform.ping", {"note": "metrics"})
     assert _eventually(lambda: ping.id in store.client.lrange(store.key("probe", "probe-a"), 0, -1))
     text = _eventually(lambda: (t := _scrape(runtime)) and _value(
@@ -60,6 +62,7 @@ def test_metrics_show_processed_messages_and_their_lag(runtime, store):
     assert _value(text, 'vigil_queue_messages_total{consumer="probe-a",outcome="processed"}') >= before + 1
     assert _value(text, 'vigil_queue_lag_seconds_count{consumer="probe-a"}') >= 1
     assert _value(text, 'vigil_queue_handler_duration_seconds_count{consumer="probe-a"}') >= 1
+    assert _value(text, 'vigil_events_published_total{type="platform.ping"}') >= published + 1
 
 
 def test_a_dead_lettered_message_shows_as_dlq_depth(runtime):

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from vigil import aws, errors
 from vigil.events.catalog import SOURCE, Envelope, make
 from vigil.logging import correlation_id, get_logger
+from vigil.ops import metrics
 from vigil.settings import get_settings
 
 log = get_logger(__name__)
@@ -40,6 +41,7 @@ def put_envelopes(envelopes: list[Envelope]) -> None:
             raise errors.DependencyUnavailable(f"event bus rejected {len(failed)} event(s): {failed}")
         for e in chunk:
             log.info("event published", extra={"eventType": e.type, "eventId": e.id})
+            metrics.count("vigil_events_published_total", type=e.type)
 
 
 _queue_urls: dict[str, str] = {}

@@ -40,6 +40,8 @@ CATALOG: dict[str, Metric] = {
     "vigil_queue_lag_seconds": Metric("histogram", "Time from an event's creation to its consumer", "Seconds"),
     "vigil_queue_handler_duration_seconds": Metric("histogram", "Queue handler duration", "Seconds"),
     "vigil_dlq_depth": Metric("gauge", "Messages waiting in a dead-letter queue", "Count"),
+    "vigil_events_published_total": Metric(
+        "counter", "Events put on the bus by type (alert.triggered = alerts fired, incident.created, ...)", "Count"),
     "vigil_evaluations_total": Metric("counter", "Alert rule evaluations by outcome", "Count"),
     "vigil_evaluation_duration_seconds": Metric("histogram", "Alert rule evaluation duration", "Seconds"),
     "vigil_alerts_fired_total": Metric("counter", "Alerts fired by severity", "Count"),
