@@ -190,3 +190,20 @@ def test_sampled_raw_series_are_lttb_of_the_full_series(db, dataset, segments):
         (p.segment_code, p.timestamp) for p in expected]
     for g, e in zip(got.data_points, expected, strict=True):  # combined values: same up to float order
         assert _same(g.model_dump(by_alias=True), e.model_dump(by_alias=False))
+
+
+def test_a_series_without_avg_values_is_sampled_on_rec_count(db):
+    import numpy as np
+
+    from vigil.signals import lttb
+
+    loader = _loader()
+    counts = [int(50 + 40 * np.sin(i / 7)) + (300 if i == 77 else 0) for i in range(200)]
+    ingest(db, [SignalPoint(loader_code=loader, load_time_stamp=T0 + 10 * i, rec_count=c)
+                for i, c in enumerate(counts)])
+    got = query.run(db=db, store=None, q=SignalQuery(loader_code=loader, from_epoch=T0, to_epoch=T0 + 5000,
+                                                     limit=20))
+    keep = lttb.select(np.arange(200, dtype=np.float64) * 10 + T0, np.array(counts, dtype=np.float64), 20)
+    assert [p.timestamp for p in got.data_points] == [T0 + 10 * int(i) for i in keep]
+    assert T0 + 770 in [p.timestamp for p in got.data_points]  # the spike survives
+    assert all(p.avg_val is None for p in got.data_points)
