@@ -9,6 +9,15 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   return new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
 }
 
+async function failure(p: Promise<unknown>): Promise<ApiError> {
+  try {
+    await p;
+  } catch (e) {
+    return e as ApiError;
+  }
+  throw new Error("expected the request to fail");
+}
+
 function signIn(accessToken = "access-1", expiresInMs = 600_000) {
   useAuth.getState().setSession({ accessToken, refreshToken: "refresh-1", expiresAt: Date.now() + expiresInMs, user });
 }
@@ -48,11 +57,11 @@ describe("ApiClient", () => {
 
   it("refreshes ahead of expiry instead of waiting for a 401", async () => {
     signIn("about-to-expire", 10_000);
-    const fetchImpl = vi.fn(async (url: string) =>
+    const fetchImpl = vi.fn(async (url: string, _init?: RequestInit) =>
       url === "/api/v1/auth/refresh" ? json(200, { accessToken: "fresh", refreshToken: "r2", expiresIn: 900, user }) : json(200, []));
     await new ApiClient(fetchImpl as unknown as typeof fetch).get("/api/v1/x");
     expect(fetchImpl.mock.calls.map((c) => c[0])).toEqual(["/api/v1/auth/refresh", "/api/v1/x"]);
-    const sent = fetchImpl.mock.calls[1][1] as RequestInit;
+    const sent = fetchImpl.mock.calls[1][1]!;
     expect((sent.headers as Record<string, string>).Authorization).toBe("Bearer fresh");
   });
 
@@ -70,7 +79,7 @@ describe("ApiClient", () => {
   it("turns a 429 into an error that says how long to wait", async () => {
     signIn();
     const fetchImpl = vi.fn(async () => json(429, { error: { code: "RATE_LIMITED", message: "too many requests", details: [] } }, { "Retry-After": "17" }));
-    const err = await new ApiClient(fetchImpl as unknown as typeof fetch).get("/api/v1/x").catch((e) => e);
+    const err = await failure(new ApiClient(fetchImpl as unknown as typeof fetch).get("/api/v1/x"));
     expect(err).toBeInstanceOf(ApiError);
     expect(err.retryAfter).toBe(17);
     expect(err.userMessage).toBe("Too many requests. Please wait 17 seconds and try again.");
@@ -78,20 +87,20 @@ describe("ApiClient", () => {
 
   it("keeps field-level validation details for the forms", async () => {
     const fetchImpl = vi.fn(async () => json(400, { error: { code: "VALIDATION", message: "the request is not valid", details: [{ field: "body.loaderCode", message: "already exists" }] } }));
-    const err = await new ApiClient(fetchImpl as unknown as typeof fetch).request("/api/v1/x", { method: "POST", body: {}, anonymous: true }).catch((e) => e);
+    const err = await failure(new ApiClient(fetchImpl as unknown as typeof fetch).request("/api/v1/x", { method: "POST", body: {}, anonymous: true }));
     expect(err.fieldErrors()).toEqual({ loaderCode: "already exists" });
     expect(err.userMessage).toBe("The request is not valid (body.loaderCode: already exists)");
   });
 
   it("reports an unreachable server as a network error", async () => {
     const fetchImpl = vi.fn(async () => { throw new TypeError("Failed to fetch"); });
-    const err = await new ApiClient(fetchImpl as unknown as typeof fetch).get("/api/v1/x").catch((e) => e);
+    const err = await failure(new ApiClient(fetchImpl as unknown as typeof fetch).get("/api/v1/x"));
     expect(err.status).toBe(0);
     expect(err.userMessage).toMatch(/cannot be reached/);
   });
 
   it("signs in, stores the session, and signs out revoking the refresh token", async () => {
-    const fetchImpl = vi.fn(async (url: string) =>
+    const fetchImpl = vi.fn(async (url: string, _init?: RequestInit) =>
       url.endsWith("/login") ? json(200, { accessToken: "a", refreshToken: "r", expiresIn: 900, user }) : json(204, undefined));
     const client = new ApiClient(fetchImpl as unknown as typeof fetch);
     const session = await client.login("alice", "pw");
@@ -100,7 +109,7 @@ describe("ApiClient", () => {
     await client.logout();
     expect(useAuth.getState().session).toBeNull();
     expect(useAuth.getState().expired).toBe(false);
-    expect(JSON.parse(String((fetchImpl.mock.calls[1][1] as RequestInit).body))).toEqual({ refreshToken: "r" });
+    expect(JSON.parse(String(fetchImpl.mock.calls[1][1]!.body))).toEqual({ refreshToken: "r" });
   });
 });
 
