@@ -205,3 +205,14 @@ def test_the_web_app_is_served_by_cloudfront_with_the_api_on_the_same_origin(ren
     statement = res["WebBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
     assert statement["Principal"] == {"Service": "cloudfront.amazonaws.com"}
     assert "${WebDistribution}" in statement["Condition"]["StringEquals"]["AWS:SourceArn"]["Fn::Sub"]
+
+
+def test_no_app_reaches_code_that_assumes_the_repository_layout():
+    # In Lambda the layer is /opt/python/vigil: the local runtime, the bootstrap and the ops
+    # tools locate infra/ and functions/ from the repository and must stay out of the apps.
+    from vigil.ops.access import reachable_strings
+
+    for app_file in sorted(FUNCTIONS_DIR.glob("*/app.py")):
+        _, modules = reachable_strings(app_file)
+        local_only = {m for m in modules if m.startswith(("vigil.local", "vigil.platform", "vigil.ops."))}
+        assert local_only <= {"vigil.ops.metrics"}, (app_file.parent.name, sorted(local_only))

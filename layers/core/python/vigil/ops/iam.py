@@ -9,6 +9,7 @@ from vigil.platform.resources import QueueDef
 
 BASIC_EXECUTION = {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}
 VPC_EXECUTION = {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"}
+XRAY_WRITE = {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess"}  # Tracing: Active
 
 
 def logical_id(*parts: str) -> str:
@@ -108,6 +109,7 @@ def function_role(statements: list[dict[str, Any]]) -> dict[str, Any]:
         },
         "ManagedPolicyArns": [
             BASIC_EXECUTION,
+            XRAY_WRITE,
             {"Fn::If": ["HasVpc", VPC_EXECUTION, {"Ref": "AWS::NoValue"}]},
         ],
     }
