@@ -48,7 +48,8 @@ def test_anonymous_calls_are_limited_per_client_address(limits, client):
     assert ip_a.get("/api/v1/openapi.json").status == 429
     assert ip_b.get("/api/v1/openapi.json").status == 200
     # signed webhooks prove themselves per request and are not starved by the address limit
-    assert ip_a.post("/api/v1/integrations/jira/webhook", {"webhookEvent": "x"}).status == 401
+    refused = ip_a.post("/api/v1/integrations/jira/webhook", {"webhookEvent": "x"})
+    assert refused.status in (401, 409)  # judged on its signature / configuration, never 429
 
 
 def test_the_window_recovers(store):
