@@ -244,3 +244,35 @@ def test_a_step_of_an_unknown_escalation_is_poison(wired, smtp):
     with pytest.raises(errors.PoisonMessage):
         flows.on_notification_requested(_alert_request(to, escalation=esc))
     assert smtp.to(to) == []
+
+
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_mail_goes_over_starttls_or_implicit_tls_with_a_verified_certificate(security, services, middleware,
+                                                                             viewer, tmp_path):
+    import ssl
+
+    from aiosmtpd.controller import Controller
+
+    from tests.support.notification_doubles import self_signed_cert
+    from vigil.local.embedded import free_port
+
+    cert, key = self_signed_cert(tmp_path)
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    inbox = SmtpDouble()
+    options = ({"tls_context": server_tls, "require_starttls": True} if security == "starttls"
+               else {"ssl_context": server_tls})
+    inbox.controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), **options)
+    inbox.controller.start()
+    try:
+        to, stranger = _addr(), _addr()
+        with configured(notification_settings(inbox, middleware, smtp_security=security, smtp_ca_file=str(cert))):
+            assert flows.on_notification_requested(_alert_request(to)) == ["sent"]
+        assert len(inbox.to(to)) == 1
+        # without trusting the CA the certificate is refused: nothing goes out in clear
+        with configured(notification_settings(inbox, middleware, smtp_security=security, notify_max_attempts=1)):
+            assert flows.on_notification_requested(_alert_request(stranger)) == ["failed"]
+        assert inbox.to(stranger) == []
+        assert "CERTIFICATE_VERIFY_FAILED" in _log(viewer, recipient=stranger)[0]["error"]
+    finally:
+        inbox.stop()

@@ -135,6 +135,7 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = Field(None, validation_alias=_env("SMTP_PASSWORD"))
     smtp_from: str = Field("Vigil <vigil@localhost>", validation_alias=_env("SMTP_FROM"))
     smtp_timeout_seconds: float = Field(10.0, validation_alias=_env("SMTP_TIMEOUT_SECONDS"))
+    smtp_ca_file: str = Field("", validation_alias=_env("SMTP_CA_FILE"))
     middleware_sms_url: str = Field("", validation_alias=_env("MIDDLEWARE_SMS_URL"))
     middleware_ivr_url: str = Field("", validation_alias=_env("MIDDLEWARE_IVR_URL"))
     middleware_status_url: str = Field("", validation_alias=_env("MIDDLEWARE_STATUS_URL"))

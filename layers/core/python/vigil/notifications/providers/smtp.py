@@ -26,6 +26,7 @@ class SmtpConfig(BaseModel):
     password: SecretStr | None = None
     sender: str = "Vigil <vigil@localhost>"
     timeout_seconds: float = 10.0
+    ca_file: str = ""  # a private CA for the server's certificate; empty = the system's CAs
 
 
 class SmtpProvider:
@@ -42,8 +43,12 @@ class SmtpProvider:
             host=settings.smtp_host or "localhost", port=settings.smtp_port,
             security=settings.smtp_security, username=settings.smtp_username,
             password=settings.smtp_password, sender=settings.smtp_from,
-            timeout_seconds=settings.smtp_timeout_seconds,
+            timeout_seconds=settings.smtp_timeout_seconds, ca_file=settings.smtp_ca_file,
         ))
+
+    def _tls(self) -> ssl.SSLContext:
+        # Certificates and host names are always verified; a private CA is trusted explicitly.
+        return ssl.create_default_context(cafile=self.config.ca_file or None)
 
     def build_message(self, request: SendRequest) -> EmailMessage:
         msg = EmailMessage()
@@ -64,12 +69,12 @@ class SmtpProvider:
         try:
             if cfg.security == "tls":
                 smtp: smtplib.SMTP = smtplib.SMTP_SSL(cfg.host, cfg.port, timeout=cfg.timeout_seconds,
-                                                      context=ssl.create_default_context())
+                                                      context=self._tls())
             else:
                 smtp = smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout_seconds)
             with smtp:
                 if cfg.security == "starttls":
-                    smtp.starttls(context=ssl.create_default_context())
+                    smtp.starttls(context=self._tls())
                 if cfg.username:
                     smtp.login(cfg.username, cfg.password.get_secret_value() if cfg.password else "")
                 smtp.send_message(msg)
