@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
 
 from vigil import durations
 from vigil.api.models import UUID_PATTERN, ApiModel
@@ -42,6 +42,10 @@ def _duration(value: str, *, allow_zero: bool = True) -> str:
     return value
 
 
+# A window length: a duration longer than 0 and at most 31 days.
+Window = Annotated[str, AfterValidator(lambda v: _duration(v, allow_zero=False))]
+
+
 class Condition(ApiModel):
     operator: Operator
     threshold: float = Field(allow_inf_nan=False)
@@ -65,12 +69,7 @@ class BaselineCondition(ApiModel):
     mode: Literal["percent", "ratio"] = "percent"
     operator: Operator
     threshold: float = Field(allow_inf_nan=False, description="percent change (e.g. 50 or -30) or ratio (e.g. 1.5)")
-    window: str = Field("1h", description="the window aggregated now and at the same time before")
-
-    @field_validator("window")
-    @classmethod
-    def _valid(cls, v: str) -> str:
-        return _duration(v, allow_zero=False)
+    window: Window = Field("1h", description="the window aggregated now and at the same time before")
 
     @property
     def window_seconds(self) -> int:
@@ -78,15 +77,10 @@ class BaselineCondition(ApiModel):
 
 
 class WeightedWindow(ApiModel):
-    window: str
+    window: Window
     weight: float = Field(gt=0, le=1)
     operator: Operator
     threshold: float = Field(allow_inf_nan=False)
-
-    @field_validator("window")
-    @classmethod
-    def _valid(cls, v: str) -> str:
-        return _duration(v, allow_zero=False)
 
     @property
     def window_seconds(self) -> int:
