@@ -257,3 +257,21 @@ def test_a_write_hidden_in_a_function_is_stopped_by_the_read_only_transaction(ad
         "sourceDatabaseId": source["id"], "loaderSql": "SELECT count(*) AS rec_count, now() AS load_time_stamp "
                                                        "FROM payments"}).body
     assert count["points"][0]["recCount"] == 48
+
+
+def test_mysql_too_refuses_a_write_hidden_in_a_function(admin, operator, my):
+    loaders_sources._mysql([
+        "CREATE FUNCTION sneaky_insert() RETURNS INT MODIFIES SQL DATA BEGIN "
+        "INSERT INTO payments (created_at, segment, amount) VALUES (UTC_TIMESTAMP(), 'X', 1); RETURN 1; END",
+        f"GRANT EXECUTE ON FUNCTION `{my.db_name}`.sneaky_insert TO '{my.read_write.user}'@'%'",
+        f"GRANT EXECUTE ON FUNCTION `{my.db_name}`.sneaky_insert TO '{my.read_write.user}'@'localhost'",
+    ], database=my.db_name)
+    source = admin.post(SOURCES, my.body(my.read_write)).body
+    admin.post(f"{SOURCES}/{source['id']}/compliance-override", {"reason": "test of the read-only guard"})
+    r = operator.post("/api/v1/res/loaders/preview", {
+        "sourceDatabaseId": source["id"], "loaderSql": "SELECT sneaky_insert() AS x, NOW() AS load_time_stamp"})
+    assert r.status == 400 and "read-only transaction" in r.body["error"]["message"]
+    count = operator.post("/api/v1/res/loaders/preview", {
+        "sourceDatabaseId": source["id"], "loaderSql": "SELECT COUNT(*) AS rec_count, NOW() AS load_time_stamp "
+                                                       "FROM payments"}).body
+    assert count["points"][0]["recCount"] == 3
