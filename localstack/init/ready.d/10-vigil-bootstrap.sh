@@ -5,7 +5,7 @@
 # same bootstrap again when it starts.
 set -euo pipefail
 VIGIL_SRC=${VIGIL_SRC:-/opt/vigil}
-DEPS=/var/lib/localstack/vigil-bootstrap-deps
+DEPS=${VIGIL_BOOTSTRAP_DEPS:-/var/lib/localstack/vigil-bootstrap-deps}
 REQS="$VIGIL_SRC/localstack/init/requirements-bootstrap.txt"
 STAMP="$DEPS/.installed-$(sha256sum "$REQS" | cut -c1-16)"
 
@@ -16,7 +16,7 @@ if [ ! -f "$STAMP" ]; then
   touch "$STAMP"
 fi
 
-export AWS_ENDPOINT_URL=http://localhost:4566
+export AWS_ENDPOINT_URL=${LOCALSTACK_ENDPOINT:-http://localhost:4566}
 export VIGIL_STAGE=${VIGIL_STAGE:-onprem}
 PYTHONPATH="$DEPS:$VIGIL_SRC/layers/core/python" \
   python3 -m vigil.cli bootstrap --definition "$VIGIL_SRC/infra/resources.yaml"
