@@ -207,3 +207,20 @@ def test_a_series_without_avg_values_is_sampled_on_rec_count(db):
     assert [p.timestamp for p in got.data_points] == [T0 + 10 * int(i) for i in keep]
     assert T0 + 770 in [p.timestamp for p in got.data_points]  # the spike survives
     assert all(p.avg_val is None for p in got.data_points)
+
+
+def test_python_callers_share_the_cache_and_never_read_stale_answers(db, store):
+    loader = _loader()
+    ingest(db, [SignalPoint(loader_code=loader, segment_code="EU", load_time_stamp=T0 + 5, rec_count=2, avg_val=1.0)])
+    q = SignalQuery(loader_code=loader, from_epoch=T0, to_epoch=T0 + 7200, aggregation="avg", bucket="1h",
+                    segment_code=["EU"])
+    first = query.run(db=db, store=store, q=q)
+    assert list(store.client.scan_iter(match=store.key("signals", "q", loader, "v1", "*")))
+    assert query.run(db=db, store=store, q=q) == first
+    assert query.run_json(db=db, store=store, q=q) == first.model_dump_json(by_alias=True)
+    ingest(db, [SignalPoint(loader_code=loader, segment_code="EU", load_time_stamp=T0 + 3605, rec_count=1,
+                            avg_val=4.0)])
+    after = query.run(db=db, store=store, q=q)
+    assert after == query.run(db=db, store=None, q=q)
+    assert [(p.timestamp, p.avg_val, p.segment_code) for p in after.data_points] == [
+        (T0, 1.0, "EU"), (T0 + 3600, 4.0, "EU")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
@@ -47,8 +48,6 @@ class SignalQuery(ApiModel):
     def _segments(cls, v: list[str] | None) -> list[str] | None:
         if not v:
             return None
-        import re
-
         for code in v:
             if not re.match(SEGMENT_CODE, code):
                 raise ValueError(f"{code!r} is not a valid segment code")

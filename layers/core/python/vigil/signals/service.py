@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -73,8 +74,6 @@ def bulk_ingest(db: Database, *, items: list[Any], audit: Callable[..., None]) -
 
 def read_raw(db: Database, *, loader_code: str, q: RawQuery) -> RawSignals:
     """Stored points of every segment of a loader in [fromEpoch, toEpoch], by time."""
-    import re
-
     if not re.match(LOADER_CODE, loader_code):
         raise errors.ValidationFailed(
             "loaderCode must be UPPER_SNAKE_CASE",
