@@ -163,3 +163,13 @@ def test_the_built_web_app_is_uploaded_with_types_and_cache_headers(services, tm
     assert "immutable" in asset["CacheControl"]
     with pytest.raises(ValueError, match="npm run build"):
         web.upload(tmp_path / "empty", bucket)
+
+
+def test_render_backup_and_dlq_commands_run_from_the_cli(cli, tmp_path):
+    rendered = cli("deploy", "render", "--out", str(tmp_path / "t" / "template.yaml"))
+    assert rendered["resources"] > 50 and (tmp_path / "t" / "template.yaml").is_file()
+    manifest = cli("backup", "--out", str(tmp_path / "bk"))
+    assert (tmp_path / "bk" / "database.dump").stat().st_size == manifest["database"]["bytes"] > 0
+    assert set(manifest["buckets"]) == set(load().buckets)
+    depths = cli("dlq", "list")["deadLetters"]
+    assert set(depths) == {q.name for q in load().queues}

@@ -55,7 +55,7 @@ def _deploy(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.action == "render":
         out = Path(args.out)
         template = deploy.write_template(definition, out)
-        print(json.dumps({"template": str(out), "resources": len(template["Resources"])}))
+        print(json.dumps({"template": str(out), "resources": len(template["Resources"])}, indent=2))
         return 0
     if not args.target or not args.stage:
         parser.error("deploy needs --target aws|localstack and --stage NAME (or the 'render' action)")
@@ -86,7 +86,7 @@ def _teardown(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         _install(_stage_settings(args, deploy.default_prefix(args.stage)))
         status = deploy.delete_stack(deploy.stack_name(args.stage))
         print(json.dumps({"target": "aws", "stack": deploy.stack_name(args.stage), "status": status,
-                          "retained": "buckets (DeletionPolicy Retain): empty and delete them by hand"}))
+                          "retained": "buckets (DeletionPolicy Retain): empty and delete them by hand"}, indent=2))
         return 0
     from vigil.ops import localstack
 
