@@ -5,8 +5,8 @@ partitions, rollups, the per-loader series list and the cache version stay consi
 the raw rows. How a batch is written, in one transaction:
 
 1. duplicates inside the batch are collapsed (the last one wins);
-2. month partitions are created when missing; the batch's loaders are locked
-   (advisory locks, sorted: two batches of one loader serialize, other loaders do not wait);
+2. the batch's loaders are locked (advisory locks, sorted: two batches of one loader
+   serialize, other loaders do not wait) and missing month partitions are created;
 3. the batch is COPied into a temp table;
 4. existing rows whose values differ are UPDATEd and their minutes marked dirty (identical
    re-ingests change nothing, so a loader re-reading an overlapping window is cheap);
@@ -133,8 +133,10 @@ def ingest_in(s: Session, points: Sequence[SignalPoint]) -> int:
     lo = datetime.fromtimestamp(lo_epoch, UTC)
     hi = datetime.fromtimestamp(hi_epoch, UTC)
 
-    partitions.ensure(s, partitions.months_between(lo, hi))
+    # Loader locks first, then (only if a month is missing) the partition lock: one order
+    # for every writer, so two ingests cannot deadlock.
     lock_loaders(s, loaders)
+    partitions.ensure(s, partitions.months_between(lo, hi))
 
     s.execute(_TEMP_INCOMING)
     s.copy_rows(
