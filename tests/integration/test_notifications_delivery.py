@@ -276,3 +276,19 @@ def test_mail_goes_over_starttls_or_implicit_tls_with_a_verified_certificate(sec
         assert "CERTIFICATE_VERIFY_FAILED" in _log(viewer, recipient=stranger)[0]["error"]
     finally:
         inbox.stop()
+
+
+def test_acknowledging_an_incident_stops_the_ladders_of_its_alerts(wired, db):
+    incident_id, alert_ids = str(uuid.uuid4()), [str(uuid.uuid4()), str(uuid.uuid4())]
+    esc_id = escalation.escalation_id
+    with db.session() as s:
+        row = repo.lock_or_create_escalation(s, escalation_id=esc_id(SubjectType.INCIDENT, incident_id),
+                                             subject_type="incident", subject_id=incident_id, status="NO_POLICY")
+        repo.update_escalation(s, row["id"], {"context": {"title": "t", "alertIds": alert_ids}})
+        repo.lock_or_create_escalation(s, escalation_id=esc_id(SubjectType.ALERT, alert_ids[0]),
+                                       subject_type="alert", subject_id=alert_ids[0], status="RUNNING")
+    flows.on_incident_updated(make("incident.updated", {
+        "incidentId": incident_id, "actor": "ann", "changes": {"status": {"from": "NEW", "to": "INVESTIGATING"}}}))
+    for alert_id in alert_ids:  # the running one stops, the one not yet started never will
+        state = escalation.status_of(db, escalation=esc_id(SubjectType.ALERT, alert_id))
+        assert state is EscalationStatus.ACKNOWLEDGED

@@ -81,12 +81,14 @@ def on_incident_updated(envelope: Envelope, *, db: Database | None = None) -> No
         # {field: {from, to}}; a note may also come as plain text
         context[field] = change["to"] if isinstance(change, dict) and "to" in change else change
     status = _to(update.changes, "status")
-    if status == ACKNOWLEDGED_STATUS:
+    if status == ACKNOWLEDGED_STATUS or status in CLOSING_STATUSES:
+        stopped = EscalationStatus.ACKNOWLEDGED if status == ACKNOWLEDGED_STATUS else EscalationStatus.RESOLVED
         escalation.stop(database, subject_type=SubjectType.INCIDENT, subject_id=update.incident_id,
-                        status=EscalationStatus.ACKNOWLEDGED, actor=update.actor)
-    elif status in CLOSING_STATUSES:
-        escalation.stop(database, subject_type=SubjectType.INCIDENT, subject_id=update.incident_id,
-                        status=EscalationStatus.RESOLVED, actor=update.actor)
+                        status=stopped, actor=update.actor)
+        # Whoever takes the incident takes its alerts: their ladders stop too.
+        for alert_id in context.get("alertIds") or []:
+            escalation.stop(database, subject_type=SubjectType.ALERT, subject_id=str(alert_id), status=stopped,
+                            actor=update.actor)
         if status == "RESOLVED":
             _tell_resolved(database, envelope.id, update.incident_id, context)
     if "assignee" in update.changes and _to(update.changes, "assignee"):
