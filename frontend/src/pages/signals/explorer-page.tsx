@@ -5,7 +5,7 @@ import { useLoaders } from "@/api/loaders";
 import { useSignals } from "@/api/signals";
 import type { Aggregation, Bucket, ChartType, Metric } from "@/api/types";
 import { METRICS } from "@/lib/chart-options";
-import { BUCKETS, resolveRange, type TimeRange } from "@/lib/time-range";
+import { BUCKETS, PRESETS, resolveRange, type TimeRange } from "@/lib/time-range";
 import { useTicker } from "@/lib/use-ticker";
 import { formatNumber } from "@/lib/utils";
 import { SignalChart } from "@/components/signal-chart";
@@ -30,9 +30,16 @@ export default function ExplorerPage() {
   const [params, setParams] = useSearchParams();
   const loaders = useLoaders();
   const loaderCode = params.get("loader") ?? "";
-  const [range, setRange] = useState<TimeRange>({ preset: (params.get("range") as "24h") || "24h" });
+  // Links can preset the range and aggregation: /signals?loader=X&range=7d&agg=raw
+  const [range, setRange] = useState<TimeRange>(() => {
+    const preset = PRESETS.find((p) => p.value === params.get("range"));
+    return { preset: preset?.value ?? "24h" };
+  });
   const [segments, setSegments] = useState<string[]>([]);
-  const [aggregation, setAggregation] = useState<Aggregation>("avg");
+  const [aggregation, setAggregation] = useState<Aggregation>(() => {
+    const agg = params.get("agg");
+    return agg === "raw" || agg === "avg" || agg === "sum" || agg === "min" || agg === "max" ? agg : "avg";
+  });
   const [bucket, setBucket] = useState<Bucket | "auto">("auto");
   const [chartType, setChartType] = useState<ChartType>("line");
   const [metrics, setMetrics] = useState<Metric[]>(["avgVal"]);
