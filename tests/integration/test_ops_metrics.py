@@ -14,7 +14,7 @@ from vigil import aws
 from vigil.events import publisher
 from vigil.events.catalog import make
 from vigil.local.runtime import LocalRuntime
-from vigil.ops import dlq
+from vigil.ops import dlq, metrics
 from vigil.platform.resources import load
 from vigil.settings import get_settings
 
@@ -99,3 +99,23 @@ def test_redrive_moves_dead_letters_back_to_their_consumer(runtime, store):
     assert dlq.depths(load(DEFINITION))["probe-c"] == 0
     with pytest.raises(ValueError, match="unknown queue"):
         dlq.redrive(load(DEFINITION), "nope")
+
+
+def _count(name: str, **labels: str) -> float:
+    return metrics.REGISTRY.value(name, **labels) or 0
+
+
+def test_a_failed_jira_call_is_counted_by_operation(services):
+    from vigil.integrations.jira.client import JiraClient
+    from vigil.integrations.jira.config import JiraConfig
+    from vigil.integrations.jira.exceptions import JiraUnavailable
+    from vigil.integrations.jira.retry import RetryPolicy
+    from vigil.integrations.jira.schemas import DeploymentType
+    from vigil.local.embedded import free_port
+
+    cfg = JiraConfig(base_url=f"http://127.0.0.1:{free_port()}", deployment_type=DeploymentType.DATA_CENTER,
+                     project_key="OPS", issue_type="Task", webhook_secret="s", personal_access_token="t")
+    before = _count("vigil_jira_failures_total", operation="myself")
+    with pytest.raises(JiraUnavailable):  # nothing listens on that port
+        JiraClient(cfg, policy=RetryPolicy(max_attempts=2), sleep=lambda _: None, timeout=2).myself()
+    assert _count("vigil_jira_failures_total", operation="myself") == before + 1  # once, not per attempt

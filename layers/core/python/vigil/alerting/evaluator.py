@@ -30,6 +30,7 @@ from vigil.db import Database, Row, Session
 from vigil.events.catalog import Envelope
 from vigil.events.outbox import Outbox
 from vigil.logging import get_logger
+from vigil.ops import metrics
 from vigil.redis import Store
 from vigil.settings import get_settings
 
@@ -163,6 +164,8 @@ def run_cycle(*, db: Database, store: Store, now: int | None = None, limit: int 
     finally:
         release(store, [r["id"] for r in rows])
     report.duration_ms = round((time.perf_counter() - started) * 1000, 1)
+    metrics.evaluation_cycle(duration_seconds=report.duration_ms / 1000, evaluated=report.evaluated,
+                             triggered=report.triggered, resolved=report.resolved, invalid=report.invalid)
     log.info("alert evaluation cycle", extra={k: v for k, v in report.__dict__.items() if k != "alert_ids"})
     return report
 

@@ -24,6 +24,7 @@ from vigil.notifications.providers import registry
 from vigil.notifications.providers.base import NotificationProvider, ProviderError, SendRequest
 from vigil.notifications.recipients import Recipient
 from vigil.notifications.templates import Rendered
+from vigil.ops import metrics
 from vigil.settings import Settings, get_settings
 
 log = get_logger(__name__)
@@ -97,6 +98,7 @@ def _deliver_one(db: Database, n: Notification, recipient: Recipient, provider_n
                 repo.update_delivery(session, row["id"], {
                     "status": status.value, "provider_message_id": result.message_id, "sent_at": now,
                     "delivered_at": delivered, "error": None})
+                metrics.notification(channel=n.channel.value, sent=True)
                 return status.value
             repo.finish_attempt(session, log_id, status="failed", error=error, sent_at=None, delivered_at=None)
             last = not retryable or attempt >= s.notify_max_attempts
@@ -105,6 +107,7 @@ def _deliver_one(db: Database, n: Notification, recipient: Recipient, provider_n
         log.warning("notification attempt failed",
                     extra={"deliveryId": row["id"], "attempt": attempt, "error": error, "final": last})
         if last:
+            metrics.notification(channel=n.channel.value, sent=False)
             return DeliveryStatus.FAILED.value
         sleep(s.notify_backoff_seconds * (2 ** (attempt - first)))
     with db.session() as session:

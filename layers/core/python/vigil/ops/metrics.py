@@ -42,8 +42,9 @@ CATALOG: dict[str, Metric] = {
     "vigil_dlq_depth": Metric("gauge", "Messages waiting in a dead-letter queue", "Count"),
     "vigil_events_published_total": Metric(
         "counter", "Events put on the bus by type (alert.triggered = alerts fired, incident.created, ...)", "Count"),
-    "vigil_evaluations_total": Metric("counter", "Alert rule evaluations by outcome", "Count"),
-    "vigil_evaluation_duration_seconds": Metric("histogram", "Alert rule evaluation duration", "Seconds"),
+    "vigil_evaluations_total": Metric(
+        "counter", "Alert rule evaluations by outcome (evaluated, triggered, resolved, invalid)", "Count"),
+    "vigil_evaluation_duration_seconds": Metric("histogram", "Duration of one alert evaluation cycle", "Seconds"),
     "vigil_alerts_fired_total": Metric("counter", "Alerts fired by severity", "Count"),
     "vigil_notifications_total": Metric("counter", "Notifications by channel and outcome (sent, failed)", "Count"),
     "vigil_jira_failures_total": Metric("counter", "Failed Jira calls by operation", "Count"),
@@ -179,9 +180,13 @@ timer = REGISTRY.timer
 
 # -- named helpers for the domains -------------------------------------------------------------
 
-def evaluation(duration_seconds: float, *, outcome: str = "ok") -> None:
-    """One alert rule evaluated (`outcome`: ok, fired, resolved, error, ...)."""
-    count("vigil_evaluations_total", outcome=outcome)
+def evaluation_cycle(*, duration_seconds: float, evaluated: int, triggered: int = 0, resolved: int = 0,
+                     invalid: int = 0) -> None:
+    """One evaluator cycle: how many rules it evaluated, fired, resolved or could not evaluate."""
+    for outcome, n in (("evaluated", evaluated), ("triggered", triggered), ("resolved", resolved),
+                       ("invalid", invalid)):
+        if n:
+            count("vigil_evaluations_total", n, outcome=outcome)
     observe("vigil_evaluation_duration_seconds", duration_seconds)
 
 

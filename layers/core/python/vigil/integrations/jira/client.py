@@ -20,6 +20,7 @@ from vigil.governance.audit import redact
 from vigil.integrations.jira.config import JiraConfig
 from vigil.integrations.jira.exceptions import JiraRejected, JiraUnavailable
 from vigil.integrations.jira.retry import RetryPolicy
+from vigil.ops import metrics
 
 MAX_LOGGED_CHARS = 8000
 
@@ -162,6 +163,8 @@ class JiraClient:
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _record(self, record: CallRecord) -> None:
+        if record.outcome == "failed":
+            metrics.jira_failure(operation=record.operation)
         if self.recorder is not None:
             self.recorder(record)
 
