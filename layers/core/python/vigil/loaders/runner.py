@@ -27,6 +27,7 @@ from vigil.loaders import parallelism, sources_service, sql_contract
 from vigil.loaders import repository as repo
 from vigil.loaders.service import SCHEDULE, decrypt_sql
 from vigil.logging import get_logger
+from vigil.ops import metrics
 from vigil.redis import Store
 from vigil.settings import get_settings
 from vigil.signals.ingest import ingest
@@ -155,3 +156,4 @@ def _finish(db: Database, execution_id: str, status: str, *, rows: int | None = 
     with db.session() as s:
         repo.finish_execution(s, execution_id, status=status, rows=rows, rows_skipped=skipped,
                               error=None if error is None else error[:2000])
+    metrics.loader_run(outcome=status)
