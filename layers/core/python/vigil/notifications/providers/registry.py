@@ -16,7 +16,9 @@ from vigil.notifications.providers.base import ENTRY_POINT_GROUP, CallbackProvid
 from vigil.settings import Settings, get_settings
 
 _lock = threading.Lock()
-_instances: dict[tuple[str, int], NotificationProvider] = {}
+# (name, id(settings)) → (settings, provider): holding the settings keeps its id from being
+# reused by a newer settings object, which would otherwise get a provider built from the old one.
+_instances: dict[tuple[str, int], tuple[Settings, NotificationProvider]] = {}
 
 
 class UnknownProvider(errors.ValidationFailed):
@@ -48,8 +50,9 @@ def get(name: str, settings: Settings | None = None) -> NotificationProvider:
     s = settings or get_settings()
     key = (name, id(s))
     with _lock:
-        if key in _instances:
-            return _instances[key]
+        cached = _instances.get(key)
+        if cached is not None and cached[0] is s:
+            return cached[1]
     entry = available().get(name)
     if entry is None:
         raise UnknownProvider(
@@ -61,7 +64,7 @@ def get(name: str, settings: Settings | None = None) -> NotificationProvider:
     if not isinstance(provider, NotificationProvider):
         raise UnknownProvider(f"{entry.value} does not implement send / check_status / channels")
     with _lock:
-        _instances[key] = provider
+        _instances[key] = (s, provider)
     return provider
 
 
