@@ -247,6 +247,7 @@ def _transition(s: Session, o: Outcome, at: datetime, report: CycleReport) -> tu
             return None, None
         report.triggered += 1
         report.alert_ids.append(alert_id)
+        metrics.alert_fired(severity=str(alert["payload"].get("severity", "")))
         return alert_id, OUTBOX.add(s, "alert.triggered", alert["payload"])
     closed = repo.close_alert(s, o.prev_alert_id, at) if o.prev_alert_id else None
     if closed is None:
