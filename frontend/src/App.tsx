@@ -21,6 +21,9 @@ const DashboardsPage = lazy(() => import("@/pages/dashboards/dashboards-page"));
 const DashboardViewPage = lazy(() => import("@/pages/dashboards/dashboard-view-page"));
 const DashboardEditorPage = lazy(() => import("@/pages/dashboards/dashboard-editor-page"));
 const DashboardHistoryPage = lazy(() => import("@/pages/dashboards/dashboard-history-page"));
+const RulesPage = lazy(() => import("@/pages/alerts/rules-page"));
+const RuleEditorPage = lazy(() => import("@/pages/alerts/rule-editor-page"));
+const AlertHistoryPage = lazy(() => import("@/pages/alerts/history-page"));
 
 function page(node: ReactNode, role: Role = "VIEWER") {
   return (
@@ -51,6 +54,11 @@ export const router = createBrowserRouter([
       { path: "dashboards/:id", element: page(<DashboardViewPage />) },
       { path: "dashboards/:id/edit", element: page(<DashboardEditorPage />, "OPERATOR") },
       { path: "dashboards/:id/history", element: page(<DashboardHistoryPage />) },
+      { path: "alerts", element: <Navigate to="/alerts/rules" replace /> },
+      { path: "alerts/rules", element: page(<RulesPage />) },
+      { path: "alerts/rules/new", element: page(<RuleEditorPage />, "OPERATOR") },
+      { path: "alerts/rules/:id", element: page(<RuleEditorPage />) },
+      { path: "alerts/history", element: page(<AlertHistoryPage />) },
       { path: "*", element: <EmptyState title="Page not found" description="The address does not match any page of Vigil." /> },
     ],
   },

@@ -20,6 +20,15 @@ const SECTION: Record<string, string> = {
   new: "New",
   edit: "Edit",
   history: "Version history",
+  alerts: "Alerts",
+  rules: "Rules",
+  incidents: "Incidents",
+  notifications: "Notifications",
+  integrations: "Integrations",
+  jira: "Jira",
+  admin: "Administration",
+  users: "Users",
+  audit: "Audit log",
 };
 
 export interface Crumb {
@@ -32,6 +41,8 @@ export function crumbsFor(pathname: string, labels: Record<string, string>): Cru
   const parts = pathname.split("/").filter(Boolean);
   return parts.map((part, i) => {
     const path = "/" + parts.slice(0, i + 1).join("/");
-    return { path, label: labels[path] ?? SECTION[part] ?? decodeURIComponent(part) };
+    // Only dashboards have a version history; /alerts/history is the alert history.
+    const label = part === "history" && parts[i - 1] === "alerts" ? "History" : SECTION[part];
+    return { path, label: labels[path] ?? label ?? decodeURIComponent(part) };
   });
 }

@@ -6,6 +6,7 @@ import {
   DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuLabel, DropdownMenuSeparator, DropdownMenuTrigger,
 } from "../ui/dropdown-menu";
 import { Badge } from "../ui/badge";
+import { Part2Nav } from "./nav-part2";
 import { api } from "@/api/client";
 import { hasRole, useAuth, type Role } from "@/lib/auth-store";
 import { crumbsFor, useCrumbLabels } from "@/lib/breadcrumbs";
@@ -41,6 +42,7 @@ function Sidebar() {
             <Icon className="h-4 w-4" /> {label}
           </NavLink>
         ))}
+        <Part2Nav />
       </nav>
       <p className="border-t px-5 py-3 text-xs text-muted-foreground">Monitoring · alerting · incidents</p>
     </aside>

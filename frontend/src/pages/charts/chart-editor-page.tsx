@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { Controller, useForm } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Link, useNavigate, useParams } from "react-router-dom";
-import { BookmarkPlus, Loader2, Save } from "lucide-react";
+import { BellPlus, BookmarkPlus, Loader2, Save } from "lucide-react";
 import { useChart, useSaveChart } from "@/api/charts";
 import { useLoaders } from "@/api/loaders";
 import { useSignals } from "@/api/signals";
@@ -93,6 +93,7 @@ export default function ChartEditorPage() {
         ) : "Pick a loader and metrics; the preview updates as you type."}
         actions={canWrite && (
           <>
+            {id && <Button variant="outline" asChild><Link to={`/alerts/rules/new?chartId=${id}`}><BellPlus /> Alert on this chart</Link></Button>}
             <Button variant="outline" asChild><Link to="/charts">Cancel</Link></Button>
             <Button type="button" variant="outline" onClick={submit(true)} disabled={isSubmitting}><BookmarkPlus /> Save as template</Button>
             <Button type="submit" disabled={isSubmitting}>{isSubmitting ? <Loader2 className="animate-spin" /> : <Save />} Save chart</Button>
