@@ -102,3 +102,39 @@ def test_one_correlation_id_follows_the_chain_through_events_and_logs(relay, sto
     published = [line for line in lines if line["message"] == "event published"
                  and line.get("eventType") == "loader.run.requested"]
     assert published and all(line["correlationId"] == "corr-e2e-1" for line in published)
+
+
+def test_an_alerts_correlation_id_reaches_its_incident_ticket_and_notifications(services, json_logs):
+    """The real apps: alert.triggered → incidents (incident.created) → Jira sync and notifications,
+    every step's log lines carrying the alert's correlation id."""
+    import uuid
+    from datetime import UTC, datetime
+
+    rt = LocalRuntime(get_settings(), serve=False).start()
+    try:
+        cid = f"corr-{uuid.uuid4().hex[:10]}"
+        publisher.publish("alert.triggered", {
+            "alertId": str(uuid.uuid4()), "ruleId": str(uuid.uuid4()), "ruleName": "Disk almost full",
+            "loaderCode": "CORR_E2E", "severity": "CRITICAL", "triggeredAt": datetime.now(UTC).isoformat(),
+            "currentValue": 99.0, "threshold": 90.0, "labels": {}}, correlation=cid)
+
+        def traced() -> list[dict]:
+            return [json.loads(line) for line in json_logs.getvalue().splitlines()
+                    if line.startswith("{") and cid in line]
+
+        def complete(lines: list[dict]) -> bool:
+            loggers = {line["logger"] for line in lines}
+            incident_published = any(line.get("eventType") == "incident.created" for line in lines)
+            return (incident_published and any(name.startswith("vigil.integrations") for name in loggers)
+                    and sum(name.startswith("vigil.notifications") for name in loggers) >= 1)
+
+        deadline = time.time() + 30
+        while time.time() < deadline and not complete(traced()):
+            time.sleep(0.2)
+        lines = traced()
+    finally:
+        rt.stop()
+    # THEN the incident was announced, the Jira consumer and the notifications consumers all
+    # logged under the alert's correlation id, and no line of the chain lost it
+    assert complete(lines), [(line["logger"], line["message"]) for line in lines]
+    assert all(line["correlationId"] == cid for line in lines)
