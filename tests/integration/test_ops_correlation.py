@@ -104,13 +104,33 @@ def test_one_correlation_id_follows_the_chain_through_events_and_logs(relay, sto
     assert published and all(line["correlationId"] == "corr-e2e-1" for line in published)
 
 
-def test_an_alerts_correlation_id_reaches_its_incident_ticket_and_notifications(services, json_logs):
+@pytest.fixture
+def private_platform(services):
+    """Settings of a platform of this test's own (database, Redis prefix, AWS prefix), so the
+    incident it opens and the Jira / policy configuration of other tests never meet."""
+    from vigil import db
+    from vigil import redis as redis_adapter
+
+    name = f"{services.database_name}_corr"
+    db.admin_execute(services.admin_url,
+                     [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'])
+    settings = services.settings.model_copy(update={
+        "database_url": db.with_database(services.admin_url, name),
+        "redis_key_prefix": f"{services.settings.redis_key_prefix}corr:",
+        "resource_prefix": f"c{services.run_id}-",
+    })
+    yield settings
+    redis_adapter.Store(str(settings.redis_url), prefix=settings.redis_key_prefix).delete_prefixed()
+    db.admin_execute(services.admin_url, [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'])
+
+
+def test_an_alerts_correlation_id_reaches_its_incident_ticket_and_notifications(private_platform, json_logs):
     """The real apps: alert.triggered → incidents (incident.created) → Jira sync and notifications,
     every step's log lines carrying the alert's correlation id."""
     import uuid
     from datetime import UTC, datetime
 
-    rt = LocalRuntime(get_settings(), serve=False).start()
+    rt = LocalRuntime(private_platform, serve=False).start()
     try:
         cid = f"corr-{uuid.uuid4().hex[:10]}"
         publisher.publish("alert.triggered", {
