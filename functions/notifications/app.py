@@ -122,9 +122,8 @@ def send(req: ApiRequest) -> SendAccepted:
 @api.post("/api/v1/notifications/callbacks/{provider}", role=PUBLIC, response=CallbackResult,
           summary="Delivery status from a provider (signature verified; 401 otherwise)")
 def callback(req: ApiRequest, provider: str) -> CallbackResult:
-    updated = status.apply_callback(get_database(), provider=provider, headers=req.headers, body=req.raw_body)
-    req.audit(action="notification.callback", entity_type="notification_provider", entity_id=provider,
-              after={"updated": updated})
+    updated = status.apply_callback(get_database(), provider=provider, headers=req.headers, body=req.raw_body,
+                                    audit=req.audit)
     return CallbackResult(updated=updated)
 
 

@@ -7,6 +7,7 @@ import json
 import uuid
 
 import pytest
+from pydantic import SecretStr
 
 from tests.support.notification_doubles import MiddlewareDouble, SmtpDouble, configured, notification_settings
 from vigil import errors
@@ -292,3 +293,18 @@ def test_acknowledging_an_incident_stops_the_ladders_of_its_alerts(wired, db):
     for alert_id in alert_ids:  # the running one stops, the one not yet started never will
         state = escalation.status_of(db, escalation=esc_id(SubjectType.ALERT, alert_id))
         assert state is EscalationStatus.ACKNOWLEDGED
+
+
+def test_webhook_members_get_a_signed_post(services, smtp, middleware, operator):
+    hook = f"{middleware.url}/hooks/{uuid.uuid4().hex[:6]}"
+    group = operator.post(GROUPS, {"name": f"hooks-{uuid.uuid4().hex[:6]}", "members": [
+        {"name": "chatops", "webhookUrl": hook}]}).body
+    settings = notification_settings(smtp, middleware, webhook_secret=SecretStr(middleware.secret))
+    with configured(settings):
+        envelope = make("notification.requested", {"channel": "webhook", "template": "manual",
+                                                   "targets": [{"contactGroupId": group["id"]}],
+                                                   "context": {"subject": "Deploy", "message": "v2 is out"}})
+        assert flows.on_notification_requested(envelope) == ["delivered"]
+    call = next(c for c in middleware.calls if c["path"] == hook.removeprefix(middleware.url))
+    assert call["body"]["subject"] == "Deploy" and call["body"]["text"] == "Deploy: v2 is out"
+    assert middleware.rejected == 0  # the double verified our signature

@@ -135,7 +135,7 @@ class MiddlewareDouble:
         self.server.server_close()
 
     def channel_calls(self, channel: str) -> list[dict[str, Any]]:
-        return [c for c in self.calls if c["body"]["channel"] == channel]
+        return [c for c in self.calls if c["body"].get("channel") == channel]
 
     def wait_for(self, channel: str, count: int = 1, timeout: float = 15) -> list[dict[str, Any]]:
         deadline = time.time() + timeout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from vigil.db import Database
@@ -15,7 +16,8 @@ from vigil.settings import get_settings
 log = get_logger(__name__)
 
 
-def apply_callback(db: Database, *, provider: str, headers: dict[str, str], body: bytes) -> int:
+def apply_callback(db: Database, *, provider: str, headers: dict[str, str], body: bytes,
+                   audit: Callable[..., None] | None = None) -> int:
     """Verify and apply a provider's callback; raises Unauthenticated when not authentic."""
     updates = registry.callback_provider(provider).parse_callback(headers, body)
     applied = 0
@@ -23,6 +25,10 @@ def apply_callback(db: Database, *, provider: str, headers: dict[str, str], body
         for u in updates:
             applied += repo.apply_status(s, provider=provider, message_id=u.message_id, status=u.status.value,
                                          error=u.error)
+        if audit is not None:
+            audit(action="notification.callback", entity_type="notification_provider", entity_id=provider,
+                  after={"updates": [{"messageId": u.message_id, "status": u.status.value} for u in updates],
+                         "applied": applied}, session=s)
     log.info("delivery callback", extra={"provider": provider, "updates": len(updates), "applied": applied})
     return applied
 
