@@ -1,5 +1,4 @@
 import { memo, useEffect, useMemo, useRef } from "react";
-import ReactEChartsCore from "echarts-for-react/lib/core";
 import * as echarts from "echarts/core";
 import { BarChart, LineChart, PieChart, ScatterChart } from "echarts/charts";
 import {
@@ -20,34 +19,37 @@ interface Props extends SignalChartSpec {
   perfId?: string;
 }
 
-/** One time-series chart: the option comes from the shared mapping in lib/chart-options. */
+/**
+ * One time-series chart. The option comes from the shared mapping in lib/chart-options.
+ * A thin wrapper of our own instead of echarts-for-react: one instance per chart (no temporary
+ * instance at mount), a synchronous setOption so "rendered" is exact, and a ResizeObserver so
+ * dashboard tiles follow drag and resize.
+ */
 export const SignalChart = memo(function SignalChart({ height = 360, perfId, ...spec }: Props) {
   const option = useMemo(() => buildSignalOption(spec), [spec.points, spec.metrics.join(), spec.chartType, spec.title, spec.units, spec.slider, spec.compact, JSON.stringify(spec.thresholds ?? []), (spec.colors ?? []).join()]); // eslint-disable-line react-hooks/exhaustive-deps
-  const pending = useRef(false);
+  const element = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
+
   useEffect(() => {
-    if (!perfId) return;
-    pending.current = true;
-    mark(`data:${perfId}`);
+    const instance = echarts.init(element.current!, undefined, { renderer: "canvas" });
+    chart.current = instance;
+    const observer = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(() => instance.resize());
+    observer?.observe(element.current!);
+    return () => {
+      observer?.disconnect();
+      instance.dispose();
+      chart.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    const instance = chart.current;
+    if (!instance) return;
+    if (perfId) mark(`data:${perfId}`);
+    // Not lazy: ECharts lays out and paints before setOption returns.
+    instance.setOption(option, { notMerge: true });
+    if (perfId) mark(`rendered:${perfId}`);
   }, [option, perfId]);
-  const onEvents = useMemo(() => ({
-    finished: () => {
-      if (perfId && pending.current) {
-        pending.current = false;
-        mark(`rendered:${perfId}`);
-      }
-    },
-  }), [perfId]);
-  return (
-    <div data-testid="signal-chart" data-points={spec.points.length} style={{ height, width: "100%" }}>
-      <ReactEChartsCore
-        echarts={echarts}
-        option={option}
-        notMerge
-        lazyUpdate
-        onEvents={onEvents}
-        style={{ height: "100%", width: "100%" }}
-        opts={{ renderer: "canvas" }}
-      />
-    </div>
-  );
+
+  return <div ref={element} data-testid="signal-chart" data-points={spec.points.length} style={{ height, width: "100%" }} />;
 });
