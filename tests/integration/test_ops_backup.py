@@ -59,15 +59,28 @@ def _use(settings) -> None:
     reset_adapters()
 
 
-def test_backup_then_restore_into_empty_targets_reproduces_the_data(services, users, restore_target, tmp_path):
-    # GIVEN a database with users and an audit trail, and objects in two buckets
+SOURCE_OBJECTS = {"attachments": {"backup-test/1/log.txt": (b"line 1\nline 2\n", "text/plain"),
+                                  "backup-test/1/shot.png": (bytes(range(256)) * 4, "image/png")},
+                  "rca-reports": {"backup-test/rca.pdf": (b"%PDF-1.4 fake", "application/pdf")}}
+
+
+@pytest.fixture
+def source_objects(services):
+    """Objects in two of the run's buckets, removed afterwards (other tests share the buckets)."""
     s3 = aws.client("s3")
-    source = {"attachments": {"incidents/1/log.txt": (b"line 1\nline 2\n", "text/plain"),
-                              "incidents/1/shot.png": (bytes(range(256)) * 4, "image/png")},
-              "rca-reports": {"INC-1/rca.pdf": (b"%PDF-1.4 fake", "application/pdf")}}
-    for logical, objects in source.items():
+    for logical, objects in SOURCE_OBJECTS.items():
         for key, (body, ctype) in objects.items():
             s3.put_object(Bucket=services.settings.resource_name(logical), Key=key, Body=body, ContentType=ctype)
+    yield SOURCE_OBJECTS
+    for logical, objects in SOURCE_OBJECTS.items():
+        for key in objects:
+            s3.delete_object(Bucket=services.settings.resource_name(logical), Key=key)
+
+
+def test_backup_then_restore_into_empty_targets_reproduces_the_data(services, users, source_objects,
+                                                                     restore_target, tmp_path):
+    # GIVEN a database with users and an audit trail, and objects in two buckets
+    source = source_objects
     before = _fingerprint(db.get_database())
     assert before["public.users"][0] >= 3
     before_objects = {b: _objects(services.settings.resource_name(b)) for b in source}

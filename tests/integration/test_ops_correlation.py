@@ -15,7 +15,6 @@ import pytest
 from vigil.events import publisher
 from vigil.local.runtime import LocalRuntime
 from vigil.logging import JsonFormatter
-from vigil.settings import get_settings
 
 RELAY_APP = textwrap.dedent('''
     from chalice import Chalice
@@ -61,12 +60,32 @@ stateMachines: []
 
 
 @pytest.fixture(scope="module")
-def relay(services, tmp_path_factory):
-    root = tmp_path_factory.mktemp("relay")
+def private_platform(services):
+    """Settings of a platform of this test's own (database, Redis prefix, AWS prefix), so the
+    incident it opens and the Jira / policy configuration of other tests never meet."""
+    from vigil import db
+    from vigil import redis as redis_adapter
+
+    name = f"{services.database_name}_corr"
+    db.admin_execute(services.admin_url,
+                     [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'])
+    settings = services.settings.model_copy(update={
+        "database_url": db.with_database(services.admin_url, name),
+        "redis_key_prefix": f"{services.settings.redis_key_prefix}corr:",
+        "resource_prefix": f"c{services.run_id}-",
+    })
+    yield settings
+    redis_adapter.Store(str(settings.redis_url), prefix=settings.redis_key_prefix).delete_prefixed()
+    db.admin_execute(services.admin_url, [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'])
+
+
+@pytest.fixture
+def relay(private_platform, tmp_path):
+    root = tmp_path / "relay"
     (root / "functions" / "relay").mkdir(parents=True)
     (root / "functions" / "relay" / "app.py").write_text(RELAY_APP)
     (root / "resources.yaml").write_text(DEFINITION)
-    rt = LocalRuntime(get_settings(), definition=root / "resources.yaml", functions_dir=root / "functions",
+    rt = LocalRuntime(private_platform, definition=root / "resources.yaml", functions_dir=root / "functions",
                       serve=False).start()
     yield rt
     rt.stop()
@@ -86,7 +105,10 @@ def json_logs():
     root.setLevel(level)
 
 
-def test_one_correlation_id_follows_the_chain_through_events_and_logs(relay, store, json_logs):
+def test_one_correlation_id_follows_the_chain_through_events_and_logs(relay, json_logs):
+    from vigil.redis import get_store
+
+    store = get_store()  # the private platform's, while its runtime runs
     # GIVEN an event published with a known correlation id (as an HTTP request would bind it)
     start = publisher.publish("platform.ping", {"note": "trace me"}, correlation="corr-e2e-1")
     # WHEN the first consumer handles it and publishes a follow-up event
@@ -102,26 +124,6 @@ def test_one_correlation_id_follows_the_chain_through_events_and_logs(relay, sto
     published = [line for line in lines if line["message"] == "event published"
                  and line.get("eventType") == "loader.run.requested"]
     assert published and all(line["correlationId"] == "corr-e2e-1" for line in published)
-
-
-@pytest.fixture
-def private_platform(services):
-    """Settings of a platform of this test's own (database, Redis prefix, AWS prefix), so the
-    incident it opens and the Jira / policy configuration of other tests never meet."""
-    from vigil import db
-    from vigil import redis as redis_adapter
-
-    name = f"{services.database_name}_corr"
-    db.admin_execute(services.admin_url,
-                     [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'])
-    settings = services.settings.model_copy(update={
-        "database_url": db.with_database(services.admin_url, name),
-        "redis_key_prefix": f"{services.settings.redis_key_prefix}corr:",
-        "resource_prefix": f"c{services.run_id}-",
-    })
-    yield settings
-    redis_adapter.Store(str(settings.redis_url), prefix=settings.redis_key_prefix).delete_prefixed()
-    db.admin_execute(services.admin_url, [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'])
 
 
 def test_an_alerts_correlation_id_reaches_its_incident_ticket_and_notifications(private_platform, json_logs):

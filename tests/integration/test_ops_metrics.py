@@ -66,8 +66,10 @@ def test_metrics_show_processed_messages_and_their_lag(runtime, store):
 
 
 def test_a_dead_lettered_message_shows_as_dlq_depth(runtime):
-    publisher.publish("incident.updated", {"incidentId": "i-1", "incidentNumber": "INC-1", "status": "OPEN",
-                                           "severity": "LOW", "title": "t", "changes": {}})
+    # straight onto the probe queue: on the bus it would also reach the real consumers' queues
+    publisher.send_to_queue("probe-failing", make("incident.updated", {
+        "incidentId": "i-1", "incidentNumber": "INC-1", "status": "OPEN", "severity": "LOW", "title": "t",
+        "changes": {}}))
     text = _eventually(lambda: (t := _scrape(runtime)) and _value(t, 'vigil_dlq_depth{queue="probe-failing"}') >= 1
                        and t, timeout=30)
     assert _value(text, 'vigil_dlq_depth{queue="probe-failing"}') >= 1
