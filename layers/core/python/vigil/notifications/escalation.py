@@ -142,6 +142,30 @@ def stop(db: Database, *, subject_type: SubjectType, subject_id: str, status: Es
     return updated
 
 
+def supersede(db: Database, *, alert_id: str, incident_id: str) -> bool:
+    """The incident's ladder replaces the alert's: stop the alert's (or keep it from starting)
+    and remember the incident, so acknowledging the alert still reaches the ladder that pages."""
+    with db.session() as s:
+        row = repo.lock_or_create_escalation(s, escalation_id=escalation_id(SubjectType.ALERT, alert_id),
+                                             subject_type=SubjectType.ALERT.value, subject_id=alert_id,
+                                             status=EscalationStatus.SUPERSEDED.value)
+        if EscalationStatus(row["status"]).stopped and row["stopped_at"] is not None:
+            return False
+        repo.update_escalation(s, row["id"], {
+            "status": EscalationStatus.SUPERSEDED.value, "stopped_at": datetime.now(UTC),
+            "context": {**(row["context"] or {}), "supersededBy": incident_id}})
+    if row["execution_arn"]:
+        _stop_execution(row["execution_arn"], cause=f"superseded by incident {incident_id}")
+    log.info("alert escalation superseded", extra={"alertId": alert_id, "incidentId": incident_id})
+    return True
+
+
+def superseded_by(db: Database, *, alert_id: str) -> str | None:
+    with db.session() as s:
+        row = repo.find_escalation(s, SubjectType.ALERT.value, alert_id)
+    return None if row is None else (row["context"] or {}).get("supersededBy")
+
+
 def _stop_execution(arn: str, *, cause: str) -> None:
     try:
         aws.client("stepfunctions").stop_execution(executionArn=arn, cause=cause[:200])

@@ -43,9 +43,14 @@ def on_alert_triggered(envelope: Envelope, *, db: Database | None = None) -> Non
 
 
 def on_alert_acknowledged(envelope: Envelope, *, db: Database | None = None) -> None:
+    database = db or get_database()
     ack = AlertAcknowledged.model_validate(envelope.payload)
-    escalation.stop(db or get_database(), subject_type=SubjectType.ALERT, subject_id=ack.alert_id,
+    escalation.stop(database, subject_type=SubjectType.ALERT, subject_id=ack.alert_id,
                     status=EscalationStatus.ACKNOWLEDGED, actor=ack.acknowledged_by)
+    incident_id = escalation.superseded_by(database, alert_id=ack.alert_id)
+    if incident_id:  # the alert's paging moved to its incident: the acknowledgement follows it
+        escalation.stop(database, subject_type=SubjectType.INCIDENT, subject_id=incident_id,
+                        status=EscalationStatus.ACKNOWLEDGED, actor=ack.acknowledged_by)
 
 
 def on_alert_resolved(envelope: Envelope, *, db: Database | None = None) -> None:
@@ -62,6 +67,9 @@ def on_incident_created(envelope: Envelope, *, db: Database | None = None) -> No
     escalation.start(database, subject_type=SubjectType.INCIDENT, subject_id=incident.incident_id,
                      template="incident-created", context=context, severity=incident.severity,
                      loader_code=incident.loader_code, correlation=envelope.correlation_id)
+    # One problem, one ladder: the incident's replaces those of the alerts it grew from.
+    for alert_id in incident.alert_ids:
+        escalation.supersede(database, alert_id=alert_id, incident_id=incident.incident_id)
     if incident.assignee:
         _tell_assignee(database, envelope.id, incident.incident_id, incident.assignee, context)
 
@@ -80,6 +88,10 @@ def on_incident_updated(envelope: Envelope, *, db: Database | None = None) -> No
     for field, change in update.changes.items():
         # {field: {from, to}}; a note may also come as plain text
         context[field] = change["to"] if isinstance(change, dict) and "to" in change else change
+    # Alerts linked later, when the producer names them (`alertIds` on the event or in changes).
+    linked = (update.model_extra or {}).get("alertIds") or _to(update.changes, "alertIds") or []
+    for alert_id in linked if isinstance(linked, list) else []:
+        escalation.supersede(database, alert_id=str(alert_id), incident_id=update.incident_id)
     status = _to(update.changes, "status")
     if status == ACKNOWLEDGED_STATUS or status in CLOSING_STATUSES:
         stopped = EscalationStatus.ACKNOWLEDGED if status == ACKNOWLEDGED_STATUS else EscalationStatus.RESOLVED

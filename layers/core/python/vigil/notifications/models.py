@@ -33,10 +33,11 @@ class EscalationStatus(StrEnum):
     NO_POLICY = "NO_POLICY"
     ACKNOWLEDGED = "ACKNOWLEDGED"
     RESOLVED = "RESOLVED"
+    SUPERSEDED = "SUPERSEDED"  # an alert's ladder, replaced by the ladder of its incident
 
     @property
     def stopped(self) -> bool:
-        return self in (EscalationStatus.ACKNOWLEDGED, EscalationStatus.RESOLVED)
+        return self in (EscalationStatus.ACKNOWLEDGED, EscalationStatus.RESOLVED, EscalationStatus.SUPERSEDED)
 
 
 SEVERITIES = ("INFO", "WARNING", "HIGH", "CRITICAL")
