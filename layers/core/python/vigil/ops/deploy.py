@@ -163,6 +163,11 @@ def deploy_stack(*, name: str, template_url: str, parameters: dict[str, str], po
     """Create or update the stack through a change set; return its outputs."""
     cfn = aws.client("cloudformation")
     status = _stack_status(cfn, name)
+    if status == "ROLLBACK_COMPLETE":  # a failed first creation cannot be updated
+        raise RuntimeError(f"stack {name} failed to create and was rolled back: read its events, then "
+                           "remove it with `vigil teardown --target aws` and deploy again")
+    if status and status.endswith("_IN_PROGRESS") and status != "REVIEW_IN_PROGRESS":
+        raise RuntimeError(f"stack {name} is busy ({status}); deploy again when it has finished")
     change_type = "UPDATE" if status and status != "REVIEW_IN_PROGRESS" else "CREATE"
     change_set = f"vigil-{int(time.time())}"
     cfn.create_change_set(
