@@ -224,3 +224,16 @@ def test_python_callers_share_the_cache_and_never_read_stale_answers(db, store):
     assert after == query.run(db=db, store=None, q=q)
     assert [(p.timestamp, p.avg_val, p.segment_code) for p in after.data_points] == [
         (T0, 1.0, "EU"), (T0 + 3600, 4.0, "EU")]
+
+
+@pytest.mark.parametrize("params", [
+    {"aggregation": "raw", "segment_code": ["EU", "US"]},
+    {"aggregation": "raw", "limit": 30},
+    {"aggregation": "min", "bucket": "15m"},
+    {"aggregation": "sum", "bucket": "1h", "segment_code": ["APAC"]},
+])
+def test_the_json_answer_is_exactly_the_response_model_serialised(db, dataset, params):
+    q = SignalQuery(loader_code=dataset, from_epoch=T0, to_epoch=T0 + 20 * 3600, **params)
+    text = query.run_json(db=db, store=None, q=q)
+    model = query.run(db=db, store=None, q=q)
+    assert text == model.model_dump_json(by_alias=True)

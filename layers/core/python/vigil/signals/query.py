@@ -31,7 +31,9 @@ Contract
 
 from __future__ import annotations
 
+import json
 import time
+from typing import Any
 
 import numpy as np
 
@@ -42,23 +44,14 @@ from vigil.settings import get_settings
 from vigil.signals import buckets, cache, lttb, rawfetch, repository
 from vigil.signals.schemas import BUCKET_SECONDS, DataPoint, QueryResult, SignalQuery, TimeRange
 
-__all__ = ["DataPoint", "QueryResult", "SignalQuery", "TimeRange", "run", "run_json"]
+__all__ = ["DataPoint", "QueryResult", "SignalQuery", "TimeRange", "execute", "run", "run_json"]
 
 MAX_BUCKETS = 1_000_000
 
 
 def run(*, db: Database, store: Store | None, q: SignalQuery, now: float | None = None) -> QueryResult:
     """Answer `q` (see the module docstring for the contract)."""
-    with db.session() as s:
-        key = cache.key(store, q, repository.version(s, q.loader_code)) if store else ""
-        hit = cache.get(store, key) if store else None
-        if hit is not None:
-            return QueryResult.model_validate_json(hit)
-        result = execute(s, q)
-    if store:
-        cache.put(store, key, result.model_dump_json(by_alias=True),
-                  ttl=cache.ttl_for(q, now=time.time() if now is None else now))
-    return result
+    return QueryResult.model_validate_json(run_json(db=db, store=store, q=q, now=now))
 
 
 def run_json(*, db: Database, store: Store | None, q: SignalQuery, now: float | None = None) -> str:
@@ -68,7 +61,7 @@ def run_json(*, db: Database, store: Store | None, q: SignalQuery, now: float | 
         hit = cache.get(store, key) if store else None
         if hit is not None:
             return hit
-        payload = execute(s, q).model_dump_json(by_alias=True)
+        payload = execute_json(s, q)
     if store:
         cache.put(store, key, payload, ttl=cache.ttl_for(q, now=time.time() if now is None else now))
     return payload
@@ -76,6 +69,12 @@ def run_json(*, db: Database, store: Store | None, q: SignalQuery, now: float | 
 
 def execute(s: Session, q: SignalQuery) -> QueryResult:
     """Answer `q` from the database inside session `s`, without the cache."""
+    return QueryResult.model_validate_json(execute_json(s, q))
+
+
+def execute_json(s: Session, q: SignalQuery) -> str:
+    """`execute` as JSON text. Points go from numpy columns straight to JSON: building a
+    pydantic object per point would cost more than the whole database read."""
     start, end = q.from_epoch, q.to_epoch + 1
     if q.aggregation == "raw":
         series, original = _raw_series(s, q, start, end)
@@ -92,17 +91,17 @@ def execute(s: Session, q: SignalQuery) -> QueryResult:
         series = repository.to_series(rows, split=q.split)
         original = sum(len(x) for x in series)
         series = [_downsample(x, q.limit) for x in series]
-    sampled = original > sum(len(x) for x in series)
-    points = [p for x in series for p in _points(x)]
-    return QueryResult(
-        loader_code=q.loader_code,
-        time_range=TimeRange(**{"from": q.from_epoch, "to": q.to_epoch}),
-        aggregation=q.aggregation,
-        bucket=bucket,  # type: ignore[arg-type]
-        sampled=sampled,
-        original_points=original,
-        data_points=points,
-    )
+    # Same keys, order and compact form as QueryResult.model_dump_json(by_alias=True).
+    body = {
+        "loaderCode": q.loader_code,
+        "timeRange": {"from": q.from_epoch, "to": q.to_epoch},
+        "aggregation": q.aggregation,
+        "bucket": bucket,
+        "sampled": original > sum(len(x) for x in series),
+        "originalPoints": original,
+        "dataPoints": [p for x in series for p in _points(x)],
+    }
+    return json.dumps(body, separators=(",", ":"), allow_nan=False)
 
 
 def _raw_series(s: Session, q: SignalQuery, start: int, end: int) -> tuple[list[repository.Series], int]:
@@ -133,16 +132,16 @@ def _nullable(values: np.ndarray) -> list[float | None]:
     return [None if v != v else v for v in values.tolist()]  # NaN marks a null
 
 
-def _points(series: repository.Series) -> list[DataPoint]:
+def _points(series: repository.Series) -> list[dict[str, Any]]:
     cols = zip(series.ts.tolist(), series.rec_count.tolist(), _nullable(series.avg_val),
                _nullable(series.sum_val), _nullable(series.min_val), _nullable(series.max_val),
                strict=True)
     seg = series.segment_code
-    return [
-        DataPoint.model_construct(timestamp=t, rec_count=r, avg_val=a, sum_val=su, min_val=mi,
-                                  max_val=ma, segment_code=seg)
-        for t, r, a, su, mi, ma in cols
-    ]
+    if seg is None:
+        return [{"timestamp": t, "recCount": r, "avgVal": a, "sumVal": su, "minVal": mi, "maxVal": ma}
+                for t, r, a, su, mi, ma in cols]
+    return [{"timestamp": t, "recCount": r, "avgVal": a, "sumVal": su, "minVal": mi, "maxVal": ma,
+             "segmentCode": seg} for t, r, a, su, mi, ma in cols]
 
 
 def _invalid(param: str, message: str) -> errors.ValidationFailed:
