@@ -10,13 +10,15 @@ from pathlib import Path
 import pytest
 
 from tests.support.jira_double import JiraDouble
-from tests.support.jira_helpers import APP, configure, mapping
+from tests.support.jira_helpers import APP, QUEUE, configure, mapping
+from tests.support.queues import purge
 from vigil.local.runtime import LocalRuntime
 from vigil.settings import get_settings
 
 
 @pytest.fixture(scope="module")
 def runtime(services, tmp_path_factory):
+    purge(QUEUE)  # earlier tests' incident events would otherwise be worked off first
     # Only the integrations app's pollers run: other teams' consumers are not disturbed.
     functions = tmp_path_factory.mktemp("functions")
     (functions / "integrations").mkdir()

@@ -10,6 +10,7 @@ import pytest
 
 from tests.support.jira_double import JiraDouble
 from tests.support.jira_helpers import (
+    QUEUE,
     configure,
     created_event,
     deliver,
@@ -19,6 +20,7 @@ from tests.support.jira_helpers import (
     new_incident,
     updated_event,
 )
+from tests.support.queues import purge
 from vigil.db import get_database
 from vigil.incidents import service as incidents
 from vigil.incidents.models import Status
@@ -35,6 +37,7 @@ def cloud(services):
 
 @pytest.fixture
 def jira(cloud, users):
+    purge(QUEUE)
     cloud.reset()
     configure(cloud, user_map={users["OPERATOR"].username: cloud.user_id("olivia")},
               integration_account=cloud.user_id("bot"))
