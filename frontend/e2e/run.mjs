@@ -253,7 +253,7 @@ try {
   });
 
   await step(page, "edit the dashboard: resize a chart and rename (version 2)", async () => {
-    await page.getByRole("button", { name: "Edit" }).click();
+    await page.getByRole("button", { name: "Edit", exact: true }).click();
     await page.waitForURL(/\/edit$/);
     await eventually(async () => (await page.getByTestId("chart-tile").count()) === 2);
     const tile = page.locator(".react-grid-item").first();
@@ -276,7 +276,7 @@ try {
   });
 
   await step(page, "version history shows the diff and rolls back", async () => {
-    await page.getByRole("link", { name: "History" }).click();
+    await page.getByRole("link", { name: "History", exact: true }).click();
     await page.getByTestId("version-row-2").getByText("current").waitFor();
     const diff = page.getByTestId("diff");
     await diff.waitFor();
