@@ -121,3 +121,29 @@ def test_backup_refuses_a_non_empty_directory(services, tmp_path):
     (tmp_path / "bk" / "other").write_text("x")
     with pytest.raises(ValueError, match="not empty"):
         backup.backup(tmp_path / "bk", definition=load())
+
+
+def test_postgres_16_is_dumped_and_restored_with_tools_new_enough(services, tmp_path):
+    """The embedded database is PostgreSQL 16 while the client tools on PATH may be 15: the
+    backup must pick 16 tools for it (pg_dump refuses a newer server)."""
+    from vigil.local.embedded import Embedded
+    from vigil.platform.resources import ResourceDefinition
+
+    embedded = Embedded()
+    try:
+        url = embedded.postgres(tmp_path / "pg16")
+        db.admin_execute(url, ['CREATE DATABASE "src16"', 'CREATE DATABASE "dst16"'])
+        src, dst = db.with_database(url, "src16"), db.with_database(url, "dst16")
+        db.admin_execute(src, ["CREATE TABLE readings (id int PRIMARY KEY, v text, at timestamptz DEFAULT now())",
+                               "INSERT INTO readings (id, v) SELECT g, md5(g::text) FROM generate_series(1, 200) g"])
+        _use(services.settings.model_copy(update={"database_url": src}))
+        before = _fingerprint(db.get_database())
+        manifest = backup.backup(tmp_path / "bk", definition=ResourceDefinition())
+        assert manifest["database"]["serverMajor"] == 16
+        assert manifest["database"]["pgDumpMajor"] >= 16
+        _use(services.settings.model_copy(update={"database_url": dst}))
+        backup.restore(tmp_path / "bk")
+        assert _fingerprint(db.get_database()) == before and before["public.readings"][0] == 200
+    finally:
+        _use(services.settings)
+        embedded.stop()
