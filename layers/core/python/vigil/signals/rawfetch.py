@@ -90,8 +90,9 @@ def fetch(
                     f"SELECT string_agg(timestamptz_send(t), ''::bytea), {_f8('rec::float8')} FROM {src}", p)
                 assert again is not None
                 ts, y = _ts(again[0]), _floats(again[1])
-            order = np.argsort(ts, kind="stable")
-            ts, y = ts[order], y[order]
+            if not _is_sorted(ts):
+                order = np.argsort(ts, kind="stable")
+                ts, y = ts[order], y[order]
             selected = ts[lttb.select(ts.astype(np.float64), y, limit)]
         out.append(_points(s, p, segment=seg, combined=combined, selected=selected))
     return out, original
@@ -109,6 +110,10 @@ def _points(s: Session, params: dict[str, Any], *, segment: str | None, combined
     )
     assert row is not None
     ts = _ts(row[0])
-    order = np.argsort(ts, kind="stable")
     rec = np.frombuffer(row[1], dtype=">i8").astype(np.int64) if row[1] else np.empty(0, dtype=np.int64)
-    return Series(segment, ts[order], rec[order], *(_floats(v)[order] for v in row[2:6]))
+    series = Series(segment, ts, rec, *(_floats(v) for v in row[2:6]))
+    return series if _is_sorted(ts) else series.take(np.argsort(ts, kind="stable"))
+
+
+def _is_sorted(ts: np.ndarray) -> bool:
+    return bool(np.all(ts[1:] > ts[:-1]))
