@@ -18,6 +18,26 @@ from vigil import settings as settings_mod  # noqa: E402
 from vigil.local.runtime import reset_adapters  # noqa: E402
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # pytest's default temp root keeps the last three runs' folders and deletes older ones,
+    # including those of a run still going: each run gets a root of its own instead.
+    if not config.option.basetemp:
+        import tempfile
+
+        config.option.basetemp = tempfile.mkdtemp(prefix="vigil-pytest-")
+        config.stash[_OWN_BASETEMP] = config.option.basetemp
+
+
+_OWN_BASETEMP = pytest.StashKey[str]()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    import shutil
+
+    if own := config.stash.get(_OWN_BASETEMP, None):
+        shutil.rmtree(own, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[services_mod.TestServices]:
     svc = services_mod.start(tmp_path_factory.mktemp("services"))
