@@ -24,6 +24,8 @@ const DashboardHistoryPage = lazy(() => import("@/pages/dashboards/dashboard-his
 const RulesPage = lazy(() => import("@/pages/alerts/rules-page"));
 const RuleEditorPage = lazy(() => import("@/pages/alerts/rule-editor-page"));
 const AlertHistoryPage = lazy(() => import("@/pages/alerts/history-page"));
+const IncidentsPage = lazy(() => import("@/pages/incidents/incidents-page"));
+const IncidentPage = lazy(() => import("@/pages/incidents/incident-page"));
 
 function page(node: ReactNode, role: Role = "VIEWER") {
   return (
@@ -59,6 +61,8 @@ export const router = createBrowserRouter([
       { path: "alerts/rules/new", element: page(<RuleEditorPage />, "OPERATOR") },
       { path: "alerts/rules/:id", element: page(<RuleEditorPage />) },
       { path: "alerts/history", element: page(<AlertHistoryPage />) },
+      { path: "incidents", element: page(<IncidentsPage />) },
+      { path: "incidents/:id", element: page(<IncidentPage />) },
       { path: "*", element: <EmptyState title="Page not found" description="The address does not match any page of Vigil." /> },
     ],
   },

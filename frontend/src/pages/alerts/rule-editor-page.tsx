@@ -198,10 +198,13 @@ export default function RuleEditorPage() {
           <LabelsCard form={form} />
         </fieldset>
         <div className="min-w-0 space-y-5">
-          <BacktestPanel range={range} onRange={setRange} onRun={onBacktest} running={backtest.isPending} result={backtest.data}
-            error={backtest.error} units={units} canRun={canWrite} />
+          {chartId ? (
+            <BacktestPanel range={range} onRange={setRange} onRun={onBacktest} running={backtest.isPending} result={backtest.data}
+              error={backtest.error} units={units} canRun={canWrite} />
+          ) : (
+            <Card><EmptyState icon={<FlaskConical className="h-6 w-6" />} title="Choose a chart to backtest" description="The backtest draws the chart's metric with your threshold and the moments the rule would have fired." /></Card>
+          )}
           {rule.data && <EvaluationsCard ruleId={rule.data.id} />}
-          {!chartId && <Card><EmptyState icon={<FlaskConical className="h-6 w-6" />} title="Choose a chart" description="The backtest draws the chart's metric with your threshold and the moments the rule would have fired." /></Card>}
         </div>
       </div>
     </form>
