@@ -80,3 +80,20 @@ def test_an_alert_linked_later_is_superseded_when_the_event_names_it(db):
     state = escalation.status_of(db, escalation=escalation.escalation_id(SubjectType.ALERT, alert_id))
     assert state is EscalationStatus.SUPERSEDED
     assert escalation.superseded_by(db, alert_id=alert_id) == incident_id
+
+
+def test_an_incident_without_a_ladder_leaves_its_alerts_paging(operator, viewer):
+    loader = f"SUP_{uuid.uuid4().hex[:6].upper()}"
+    _policy(operator, loader)
+    alert_id, incident_id = str(uuid.uuid4()), str(uuid.uuid4())
+    flows.on_alert_triggered(_alert(alert_id, loader))
+    flows.on_incident_created(make("incident.created", {  # no policy matches this incident's loader
+        "incidentId": incident_id, "title": "t", "severity": "INFO", "status": "NEW",
+        "loaderCode": "NO_POLICY_FOR_THIS", "alertIds": [alert_id]}))
+    assert _row(viewer, incident_id)["status"] == "NO_POLICY"
+    alert_row = _row(viewer, alert_id)
+    assert alert_row["status"] == "RUNNING" and _execution_status(alert_row["executionArn"]) == "RUNNING"
+    flows.on_alert_resolved(make("alert.resolved", {"alertId": alert_id, "ruleId": "r", "loaderCode": loader,
+                                                    "severity": "CRITICAL", "resolvedAt": "2026-11-27T06:05:00Z"}))
+    assert _row(viewer, alert_id)["status"] == "RESOLVED"
+    assert _execution_status(alert_row["executionArn"]) == "ABORTED"

@@ -64,12 +64,14 @@ def on_incident_created(envelope: Envelope, *, db: Database | None = None) -> No
     incident = IncidentCreated.model_validate(envelope.payload)
     context = {**incident.model_dump(mode="json", by_alias=True),
                "link": incident.url or link("incidents", incident.incident_id)}
-    escalation.start(database, subject_type=SubjectType.INCIDENT, subject_id=incident.incident_id,
-                     template="incident-created", context=context, severity=incident.severity,
-                     loader_code=incident.loader_code, correlation=envelope.correlation_id)
-    # One problem, one ladder: the incident's replaces those of the alerts it grew from.
-    for alert_id in incident.alert_ids:
-        escalation.supersede(database, alert_id=alert_id, incident_id=incident.incident_id)
+    ladder = escalation.start(database, subject_type=SubjectType.INCIDENT, subject_id=incident.incident_id,
+                              template="incident-created", context=context, severity=incident.severity,
+                              loader_code=incident.loader_code, correlation=envelope.correlation_id)
+    # One problem, one ladder: the incident's replaces those of the alerts it grew from, but
+    # only when it pages at all (no policy for the incident leaves the alerts' ladders running).
+    if ladder["status"] == EscalationStatus.RUNNING.value:
+        for alert_id in incident.alert_ids:
+            escalation.supersede(database, alert_id=alert_id, incident_id=incident.incident_id)
     if incident.assignee:
         _tell_assignee(database, envelope.id, incident.incident_id, incident.assignee, context)
 
