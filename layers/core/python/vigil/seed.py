@@ -29,6 +29,19 @@ def _loaders() -> None:
               connect_timeout=s.source_connect_timeout_seconds)
 
 
+def _charts_and_rules() -> None:
+    from functools import partial
+
+    from vigil.alerting import demo as alert_demo
+    from vigil.dashboards import demo as dashboard_demo
+    from vigil.db import get_database
+    from vigil.governance import audit
+
+    system = partial(audit.record, actor="system", actor_role=None)
+    chart_ids = dashboard_demo.seed(get_database(), audit=system)
+    alert_demo.seed(get_database(), chart_ids, audit=system)
+
+
 def _incidents() -> None:
     from vigil.db import get_database
     from vigil.incidents import demo
@@ -46,6 +59,7 @@ def _notifications() -> None:
 STEPS: list[tuple[str, Callable[[], None]]] = [
     ("identity", _identity),
     ("loaders", _loaders),
+    ("charts and rules", _charts_and_rules),
     ("incidents", _incidents),
     ("notifications", _notifications),
 ]
