@@ -94,7 +94,8 @@ export function buildSignalOption(spec: SignalChartSpec): EChartsOption {
     animation: !large && !compact,
     animationDuration: 300,
     title: spec.title && !compact ? { text: spec.title, left: 0, textStyle: { fontSize: 14, fontWeight: 600 } } : undefined,
-    grid: { left: 8, right: 16, top: compact ? 36 : spec.title ? 64 : 44, bottom: spec.slider ? 56 : 8, containLabel: true },
+    // Room above the plot for the legend, then the value axis' unit name.
+    grid: { left: 8, right: 16, top: (spec.title && !compact ? 28 : 0) + (units ? 52 : 36), bottom: spec.slider ? 56 : 8, containLabel: true },
     legend: { type: "scroll", top: compact ? 0 : spec.title ? 28 : 0, left: compact ? 0 : "center", textStyle: { fontSize: 12 } },
     tooltip: {
       trigger: "axis",
@@ -106,7 +107,8 @@ export function buildSignalOption(spec: SignalChartSpec): EChartsOption {
       type: "value",
       name: units ?? undefined,
       nameTextStyle: { align: "left" },
-      scale: true,
+      // Bars grow from zero; lines zoom to the data's band.
+      scale: chartType !== "bar",
       splitLine: { lineStyle: { color: "#e2e8f0" } },
       axisLabel: { formatter: (v: number) => new Intl.NumberFormat(undefined, { notation: "compact" }).format(v) },
     },
