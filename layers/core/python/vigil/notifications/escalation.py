@@ -132,12 +132,16 @@ def stop(db: Database, *, subject_type: SubjectType, subject_id: str, status: Es
     with db.session() as s:
         row = repo.lock_or_create_escalation(s, escalation_id=esc_id, subject_type=subject_type.value,
                                              subject_id=subject_id, status=status.value)
-        if EscalationStatus(row["status"]).stopped and row["stopped_at"] is not None:
-            return None
-        updated = repo.update_escalation(s, row["id"], {"status": status.value, "acknowledged_by": actor,
-                                                        "stopped_at": datetime.now(UTC)})
+        already = EscalationStatus(row["status"]).stopped and row["stopped_at"] is not None
+        if not already:
+            updated = repo.update_escalation(s, row["id"], {"status": status.value, "acknowledged_by": actor,
+                                                            "stopped_at": datetime.now(UTC)})
     if row["execution_arn"]:
+        # Also when the row says stopped: a stop whose StopExecution failed is retried with its
+        # message, and stopping a stopped execution is harmless.
         _stop_execution(row["execution_arn"], cause=f"{status.value.lower()} by {actor or 'system'}")
+    if already:
+        return None
     log.info("escalation stopped", extra={"escalationId": row["id"], "status": status.value})
     return updated
 
@@ -149,15 +153,16 @@ def supersede(db: Database, *, alert_id: str, incident_id: str) -> bool:
         row = repo.lock_or_create_escalation(s, escalation_id=escalation_id(SubjectType.ALERT, alert_id),
                                              subject_type=SubjectType.ALERT.value, subject_id=alert_id,
                                              status=EscalationStatus.SUPERSEDED.value)
-        if EscalationStatus(row["status"]).stopped and row["stopped_at"] is not None:
-            return False
-        repo.update_escalation(s, row["id"], {
-            "status": EscalationStatus.SUPERSEDED.value, "stopped_at": datetime.now(UTC),
-            "context": {**(row["context"] or {}), "supersededBy": incident_id}})
+        already = EscalationStatus(row["status"]).stopped and row["stopped_at"] is not None
+        if not already:
+            repo.update_escalation(s, row["id"], {
+                "status": EscalationStatus.SUPERSEDED.value, "stopped_at": datetime.now(UTC),
+                "context": {**(row["context"] or {}), "supersededBy": incident_id}})
     if row["execution_arn"]:
         _stop_execution(row["execution_arn"], cause=f"superseded by incident {incident_id}")
-    log.info("alert escalation superseded", extra={"alertId": alert_id, "incidentId": incident_id})
-    return True
+    if not already:
+        log.info("alert escalation superseded", extra={"alertId": alert_id, "incidentId": incident_id})
+    return not already
 
 
 def superseded_by(db: Database, *, alert_id: str) -> str | None:
