@@ -86,6 +86,11 @@ series AS (
     SELECT loader_code, segment_code, min(first_ts), max(last_ts) FROM d GROUP BY 1, 2
     ON CONFLICT (loader_code, segment_code) DO UPDATE
        SET first_ts = least(s.first_ts, EXCLUDED.first_ts), last_ts = greatest(s.last_ts, EXCLUDED.last_ts)
+),
+bump AS (
+    INSERT INTO signals_versions AS v (loader_code)
+    SELECT DISTINCT loader_code FROM d
+    ON CONFLICT (loader_code) DO UPDATE SET version = v.version + 1, changed_at = now()
 )
 SELECT coalesce(sum(points), 0) FROM d
 """
@@ -163,7 +168,7 @@ def ingest_in(s: Session, points: Sequence[SignalPoint]) -> int:
         for level in rollups.LEVELS:
             s.execute(rollups.recompute_sql(level, "signals_dirty"), bounds)
         s.execute("TRUNCATE signals_dirty")
-    if inserted or dirty:
+    if dirty:  # the insert statement only bumped the loaders it added points to
         s.execute(_BUMP_VERSIONS, {"loaders": loaders})
     s.execute("TRUNCATE signals_incoming")  # a caller's transaction may ingest again
     return len(latest)

@@ -53,7 +53,12 @@ def existing(s: Session, table: str = "signals_history") -> set[str]:
 
 
 def _all_existing(s: Session) -> set[str]:
-    return set().union(*(existing(s, t) for t in TABLES))
+    rows = s.fetch_all(
+        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+        "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = ANY(%s)",
+        (list(TABLES),),
+    )
+    return {r["relname"] for r in rows}
 
 
 def ensure(s: Session, months: Iterable[datetime]) -> list[str]:
