@@ -36,6 +36,7 @@ export async function launch({ viewport = { width: 1440, height: 900 } } = {}) {
 let shot = 0;
 /** Save `NN-name.png` after the page has settled. */
 export async function screenshot(page, name) {
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.waitForLoadState("networkidle").catch(() => {});
   await page.waitForTimeout(250); // let ECharts finish its first frame
   shot += 1;

@@ -44,3 +44,15 @@ export function useTestSource() {
   });
 }
 
+
+/** ADMIN: let loaders use a non-compliant source (reason required, audited), or withdraw that. */
+export function useComplianceOverride() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, reason }: { id: string; reason: string | null }) =>
+      reason === null
+        ? api.delete<Source>(`${BASE}/${id}/compliance-override`)
+        : api.post<Source>(`${BASE}/${id}/compliance-override`, { reason }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: sourceKeys.all }),
+  });
+}

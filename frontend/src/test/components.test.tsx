@@ -140,6 +140,22 @@ describe("sources table", () => {
     expect(screen.getByRole("button", { name: "Test connection to Sales replica" })).toBeInTheDocument();
   });
 
+  it("lets an ADMIN record an override with a reason", async () => {
+    signIn("ADMIN");
+    const fetchMock = vi.fn(async (url: string, _init?: RequestInit) =>
+      url.includes("compliance-override") ? json(200, { ...source, complianceOverride: { reason: "reporting replica", by: "sam", at: "2026-01-01T00:00:00Z" } })
+        : json(200, { items: [source], total: 1, page: 0, size: 200 }));
+    vi.stubGlobal("fetch", fetchMock);
+    app(<SourcesPage />);
+    await userEvent.click(await screen.findByRole("button", { name: "1 finding" }));
+    await userEvent.click(await screen.findByRole("button", { name: "Record override" }));
+    expect(screen.getByText("Give a reason of at least 5 characters.")).toBeInTheDocument();
+    await userEvent.type(screen.getByPlaceholderText("Why this is acceptable (audited)"), "reporting replica");
+    await userEvent.click(screen.getByRole("button", { name: "Record override" }));
+    await waitFor(() => expect(fetchMock).toHaveBeenCalledWith("/api/v1/admin/res/db-sources/s1/compliance-override", expect.objectContaining({ method: "POST", body: JSON.stringify({ reason: "reporting replica" }) })));
+    expect(await screen.findByText("Override recorded")).toBeInTheDocument();
+  });
+
   it("shows an error with a retry when the list cannot load", async () => {
     signIn("ADMIN");
     vi.stubGlobal("fetch", vi.fn(async () => json(403, { error: { code: "FORBIDDEN", message: "not allowed", details: [] } })));

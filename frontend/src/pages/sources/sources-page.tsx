@@ -1,7 +1,7 @@
 import { useMemo, useState } from "react";
 import type { ColumnDef } from "@tanstack/react-table";
 import { CheckCircle2, Database, Loader2, Pencil, PlugZap, Plus, Search, Trash2, XCircle } from "lucide-react";
-import { useDeleteSource, useSources, useTestSource } from "@/api/sources";
+import { useComplianceOverride, useDeleteSource, useSources, useTestSource } from "@/api/sources";
 import { errorMessage } from "@/api/errors";
 import type { ConnectionTest, Source } from "@/api/types";
 import { useCan } from "@/lib/auth-store";
@@ -11,13 +11,45 @@ import { EmptyState, ErrorState, LoadingState, PageHeader } from "@/components/s
 import { ConfirmAction } from "@/components/confirm-button";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { Input } from "@/components/ui/input";
+import { Input, Textarea } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
 import { Popover, PopoverContent, PopoverTrigger } from "@/components/ui/popover";
 import { toast } from "@/components/ui/toast";
 import { ComplianceBadge } from "./compliance-badge";
 import { SourceDialog } from "./source-dialog";
 
+function Override({ source }: { source: Source }) {
+  const override = useComplianceOverride();
+  const [reason, setReason] = useState("");
+  const [problem, setProblem] = useState<string | null>(null);
+  const done = (text: string) => ({ onSuccess: () => toast.success(text), onError: (e: unknown) => setProblem(errorMessage(e)) });
+  if (source.complianceOverride) {
+    return (
+      <div className="mt-3 space-y-2 border-t pt-3 text-sm">
+        <p><span className="font-medium">Override</span> by {source.complianceOverride.by}, {formatDateTime(source.complianceOverride.at)}: “{source.complianceOverride.reason}”</p>
+        <Button variant="outline" size="sm" disabled={override.isPending} onClick={() => override.mutate({ id: source.id, reason: null }, done("Override withdrawn: loaders stop using this source"))}>
+          Withdraw override
+        </Button>
+        {problem && <p className="text-xs text-destructive" role="alert">{problem}</p>}
+      </div>
+    );
+  }
+  return (
+    <div className="mt-3 space-y-2 border-t pt-3">
+      <Label htmlFor={`override-${source.id}`}>Let loaders use it anyway</Label>
+      <Textarea id={`override-${source.id}`} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} placeholder="Why this is acceptable (audited)" />
+      {problem && <p className="text-xs text-destructive" role="alert">{problem}</p>}
+      <Button size="sm" variant="destructive" disabled={override.isPending} onClick={() => {
+        if (reason.trim().length < 5) return setProblem("Give a reason of at least 5 characters.");
+        setProblem(null);
+        override.mutate({ id: source.id, reason: reason.trim() }, done("Override recorded"));
+      }}>Record override</Button>
+    </div>
+  );
+}
+
 function Findings({ source }: { source: Source }) {
+  const isAdmin = useCan("ADMIN");
   const findings = source.complianceFindings ?? [];
   if (findings.length === 0) return null;
   return (
@@ -37,7 +69,8 @@ function Findings({ source }: { source: Source }) {
             </li>
           ))}
         </ul>
-        <p className="mt-2 text-xs text-muted-foreground">Checked {formatDateTime(source.complianceCheckedAt)}</p>
+        <p className="mt-2 text-xs text-muted-foreground">Checked {formatDateTime(source.complianceCheckedAt)}. Loaders do not run against it{source.complianceOverride ? " unless overridden (it is)" : " without an override"}.</p>
+        {isAdmin && source.readOnlyCompliant === false && <Override source={source} />}
       </PopoverContent>
     </Popover>
   );
