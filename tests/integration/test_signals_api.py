@@ -163,3 +163,34 @@ def test_openapi_lists_the_signals_routes(client):
     doc = client.get("/api/v1/openapi.json").body
     for path in (QUERY, BULK, "/api/v1/res/signals/signal/{loader_code}", "/api/v1/signals/baseline"):
         assert any(p.replace("{loaderCode}", "{loader_code}") == path for p in doc["paths"]), path
+
+
+def test_the_daily_job_creates_this_month_and_the_next_two(services, db):
+    from datetime import UTC, datetime
+
+    from chalice.local import LambdaContext
+
+    from vigil import settings as settings_mod
+    from vigil.local.apps import FUNCTIONS_DIR, load_app
+    from vigil.signals import partitions
+
+    loaded = load_app(FUNCTIONS_DIR / "signals" / "app.py")
+    [job] = loaded.schedules
+    assert job.name == "maintain_partitions" and job.schedule_expression.to_string() == "rate(1 day)"
+    # Retention off here: the shared test database holds other tests' old months.
+    settings_mod.configure(services.settings.model_copy(update={"signals_retention_months": 0}))
+    try:
+        ctx = LambdaContext(function_name=job.name, memory_size=1024, max_runtime_ms=60_000)
+        event = {"version": "0", "id": "e1", "detail-type": "Scheduled Event", "source": "aws.events",
+                 "account": "000000000000", "time": "2026-01-01T00:00:00Z", "region": "us-east-1",
+                 "resources": [], "detail": {}}
+        loaded.app.handler_map[job.name](event, ctx)
+    finally:
+        settings_mod.configure(services.settings)
+    with db.session() as s:
+        names = partitions.existing(s, "signals_history") | partitions.existing(s, "signals_rollup_1m")
+    first = partitions.month_start(datetime.now(UTC))
+    for i in range(3):
+        month = partitions.add_months(first, i)
+        assert partitions.partition_name(month) in names
+        assert partitions.partition_name(month, "signals_rollup_1m") in names
