@@ -112,3 +112,28 @@ def test_the_suppression_window_prevents_a_second_trigger():
     assert a4 is None  # nothing to resolve: no alert was opened
     s, a5 = advance(s, FIRING, t=1900, rule=r, silenced=False)  # after 30 min: fires again
     assert a5 == TRIGGER
+
+
+@pytest.mark.parametrize(("compare_to", "now", "then"), [
+    ("yesterday", "2026-03-01T00:30:00+00:00", "2026-02-28T00:30:00+00:00"),
+    ("lastWeek", "2026-03-03T12:00:00+00:00", "2026-02-24T12:00:00+00:00"),
+    ("lastMonth", "2024-03-30T12:00:00+00:00", "2024-02-29T12:00:00+00:00"),  # leap year
+    ("lastMonth", "2026-01-15T08:00:00+00:00", "2025-12-15T08:00:00+00:00"),
+])
+def test_baseline_instants(compare_to, now, then):
+    from datetime import datetime
+
+    from vigil.alerting.data import baseline_instant
+
+    assert baseline_instant(compare_to)(int(datetime.fromisoformat(now).timestamp())) == int(
+        datetime.fromisoformat(then).timestamp())
+
+
+def test_a_last_week_baseline_on_known_data():
+    week = 7 * 86400
+    now = minutes([80.0] * 30, start=week)
+    last_week = minutes([100.0] * 30)
+    r = rule(conditions=[], baseline={"compareTo": "lastWeek", "mode": "percent", "operator": "<=",
+                                      "threshold": -20, "window": "15m"})
+    c = candidate(r, now, now.times[-1], baseline_series=last_week, baseline_instant=lambda t: t - week)
+    assert c.baseline_change == pytest.approx(-20.0) and c.state == FIRING
