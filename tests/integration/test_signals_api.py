@@ -9,7 +9,7 @@ import pytest
 
 QUERY = "/api/v1/signals/query"
 BULK = "/api/v1/res/signals/bulk"
-T0 = 1_700_000_000 - 1_700_000_000 % 3600  # an hour start, long ago (1h cache TTL)
+T0 = (int(time.time()) - 30 * 86400) // 3600 * 3600  # an hour start a month ago (1h cache TTL)
 
 
 def _loader() -> str:

@@ -90,7 +90,8 @@ class Settings(BaseSettings):
     rca_url_ttl_seconds: int = Field(7 * 24 * 3600, validation_alias=_env("RCA_URL_TTL_SECONDS"))
 
     # Signals storage and queries.
-    signals_retention_months: int = Field(13, ge=0, validation_alias=_env("SIGNALS_RETENTION_MONTHS"))
+    # 0 keeps every month; N keeps the current month and the N before it.
+    signals_retention_months: int = Field(0, ge=0, validation_alias=_env("SIGNALS_RETENTION_MONTHS"))
     signals_raw_max_range_days: int = Field(
         31, ge=1, validation_alias=_env("SIGNALS_RAW_MAX_RANGE_DAYS")
     )
