@@ -120,6 +120,7 @@ def send(req: ApiRequest) -> SendAccepted:
 
 
 @api.post("/api/v1/notifications/callbacks/{provider}", role=PUBLIC, response=CallbackResult,
+          rate_limited=False,
           summary="Delivery status from a provider (signature verified; 401 otherwise)")
 def callback(req: ApiRequest, provider: str) -> CallbackResult:
     updated = status.apply_callback(get_database(), provider=provider, headers=req.headers, body=req.raw_body,

@@ -58,7 +58,8 @@ def test_three_alerts_within_the_window_open_one_incident(db):
     assert len(_links(db, incident["id"])) == 4
     update = db.fetch_one("SELECT envelope->'payload' AS p FROM incident_outbox WHERE event_type = "
                           "'incident.updated' AND envelope->'payload'->>'incidentId' = %s", (incident["id"],))
-    assert update["p"]["changes"] == {"alertCount": {"from": 3, "to": 4}}
+    assert update["p"]["changes"] == {"alertCount": {"from": 3, "to": 4},
+                                      "alertIds": {"from": [], "to": [later.payload["alertId"]]}}
     kinds = [e.kind for e in service.timeline(db, incident_id=incident["id"], page=0, size=50)[0]]
     assert kinds == ["created", "alert_linked", "alert_linked", "alert_linked", "alert_linked"]
 

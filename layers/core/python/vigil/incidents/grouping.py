@@ -163,7 +163,9 @@ def _attach(s: Session, incident_id: str, payload: dict[str, Any], triggered_at:
     assert before is not None
     _link(s, incident_id, payload, triggered_at)
     row = repo.update(s, incident_id, {})
-    changes = {"alertCount": {"from": before["alert_count"], "to": row["alert_count"]}}
+    # alertIds names the newly linked alert, so its own escalation gives way to the incident's.
+    changes = {"alertCount": {"from": before["alert_count"], "to": row["alert_count"]},
+               "alertIds": {"from": [], "to": [payload["alertId"]]}}
     service.record_audit(None, s, actor=ACTOR, action="incident.alert_linked", entity_id=incident_id,
                          after={"alertId": payload["alertId"]})
     return outbox.add(s, "incident.updated", service.updated_payload(
