@@ -193,3 +193,11 @@ def test_rebuild_recomputes_rollups_of_rows_loaded_directly(db):
     with db.session() as s:
         assert repository.version(s, loader) == 2
         assert repository.segment_count(s, loader_code=loader, start=t, end=t + 86400) == 4
+
+
+def test_a_stray_far_timestamp_creates_only_the_months_with_points(scratch_db):
+    loader = _loader()
+    ingest(scratch_db, [_p(loader, _epoch(2031, 5, 1), 1.0), _p(loader, _epoch(2040, 1, 2), 2.0)])
+    with scratch_db.session() as s:
+        months = sorted(partitions.existing(s, "signals_history"))
+    assert months == ["signals_history_y2031m05", "signals_history_y2040m01"]

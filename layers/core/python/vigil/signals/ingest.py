@@ -141,7 +141,7 @@ def ingest_in(s: Session, points: Sequence[SignalPoint]) -> int:
     # Loader locks first, then (only if a month is missing) the partition lock: one order
     # for every writer, so two ingests cannot deadlock.
     lock_loaders(s, loaders)
-    partitions.ensure(s, partitions.months_between(lo, hi))
+    partitions.ensure(s, _months(lo, hi, latest))
 
     s.execute(_TEMP_INCOMING)
     s.copy_rows(
@@ -160,7 +160,7 @@ def ingest_in(s: Session, points: Sequence[SignalPoint]) -> int:
     # Without existing rows in the batch's range (the usual case: a loader's new window) a
     # plain INSERT is enough: the loader lock keeps other writers out, and it skips the
     # speculative-insertion cost of ON CONFLICT.
-    inserted = int(s.scalar(_INSERT_WITH_CONFLICTS if existing else _INSERT_FRESH) or 0)
+    s.scalar(_INSERT_WITH_CONFLICTS if existing else _INSERT_FRESH)
     if dirty:
         # Bounds for partition pruning of the raw scan: whole minutes around the batch.
         bounds = {"lo": datetime.fromtimestamp(lo_epoch - lo_epoch % 60, UTC),
@@ -172,3 +172,12 @@ def ingest_in(s: Session, points: Sequence[SignalPoint]) -> int:
         s.execute(_BUMP_VERSIONS, {"loaders": loaders})
     s.execute("TRUNCATE signals_incoming")  # a caller's transaction may ingest again
     return len(latest)
+
+
+def _months(lo: datetime, hi: datetime, points: dict[tuple[str, str, int], SignalPoint]) -> list[datetime]:
+    """Months holding points. A batch spanning a few months covers them all; a batch with a
+    stray far-away timestamp must not create every partition in between."""
+    if (hi - lo).days <= 62:
+        return partitions.months_between(lo, hi)
+    firsts = {datetime.fromtimestamp(k[2], UTC).replace(day=1, hour=0, minute=0, second=0) for k in points}
+    return sorted(firsts)
