@@ -2,6 +2,7 @@
 // sign in, create a source and a loader, see its signals in the explorer, build charts and a
 // two-chart dashboard, change the time range, roll back a version; plus role-aware UI and
 // "401 → sign in". A source database with a read-only account is given through SRC_* variables.
+import { readFileSync } from "node:fs";
 import { BASE_URL, SHOTS, eventually, expect, launch, screenshot, step } from "./browser.mjs";
 
 const SRC = {
@@ -176,6 +177,18 @@ try {
     await page.getByRole("button", { name: "1h", exact: true }).click();
     await eventually(async () => (await page.getByText("No signals in this range").count()) > 0
       || Number(await chart.getAttribute("data-points").catch(() => "0")) < points7d, { message: "1h should show fewer points than 7d" });
+    // A custom absolute range: the last two days, typed as local times.
+    await page.getByRole("button", { name: "Custom range" }).click();
+    const pad = (n) => String(n).padStart(2, "0");
+    const local = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    await page.getByLabel("From", { exact: true }).fill(local(new Date(Date.now() + 3600_000)));
+    await page.getByLabel("To", { exact: true }).fill(local(new Date()));
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.getByText("The start must be before the end.").waitFor();
+    await page.getByLabel("From", { exact: true }).fill(local(new Date(Date.now() - 2 * 86400_000)));
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.getByRole("button", { name: "Custom range" }).filter({ hasText: "→" }).waitFor();
+    await eventually(async () => Number(await chart.getAttribute("data-points")) > 0, { message: "the custom range shows points" });
     await page.getByRole("button", { name: "24h", exact: true }).click();
     await page.locator("#explorer-segments").click();
     await page.getByRole("checkbox", { name: "CARD", exact: true }).click();
@@ -301,13 +314,18 @@ try {
   });
 
   await step(page, "export and re-import the dashboard", async () => {
-    const session = await page.evaluate(() => JSON.parse(localStorage.getItem("vigil.session")).state.session);
-    const exported = await api(`/api/v1/dashboards/${dashboardId}/export`, { token: session.accessToken });
+    await page.goto(`${BASE_URL}/dashboards/${dashboardId}`);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export" }).click()]);
+    const file = await download.path();
+    const exported = JSON.parse(readFileSync(file, "utf8"));
+    expect(JSON.stringify(exported).includes(CHART_A), "the export holds the dashboard's charts");
+    await page.goto(`${BASE_URL}/dashboards`);
     await page.getByRole("button", { name: "Import" }).click();
     await page.getByLabel("Document").fill("{not json");
     await page.getByRole("dialog").getByRole("button", { name: "Import" }).click();
     await page.getByText(/This is not valid JSON/).waitFor();
-    await page.getByLabel("Document").fill(JSON.stringify(exported));
+    await page.getByLabel("Dashboard file").setInputFiles(file);
+    await eventually(async () => (await page.getByLabel("Document").inputValue()).includes(CHART_A), { message: "the chosen file fills the document" });
     await page.getByRole("dialog").getByRole("button", { name: "Import" }).click();
     await page.waitForURL((u) => /\/dashboards\/[0-9a-f-]{36}$/.test(u.pathname) && !u.pathname.endsWith(dashboardId));
     await eventually(async () => (await page.getByTestId("signal-chart").count()) === 2, { message: "the imported dashboard renders" });

@@ -14,6 +14,7 @@ import { RefreshControls } from "@/components/refresh-controls";
 import { TimeRangePicker } from "@/components/time-range-picker";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { Input, NativeSelect } from "@/components/ui/input";
 import { toast } from "@/components/ui/toast";
 import { ChartTile } from "./chart-tile";
 import { DashboardGrid } from "./dashboard-grid";
@@ -46,6 +47,7 @@ export default function DashboardViewPage() {
   const setCrumb = useCrumbLabels((s) => s.set);
   const [range, setRange] = useState<TimeRange | null>(null);
   const [auto, setAuto] = useState<boolean | null>(null);
+  const [values, setValues] = useState<Record<string, string>>({});
   const [updatedAt, setUpdatedAt] = useState<number>(Date.now());
   const fetching = useIsFetching({ queryKey: ["charts"] }) > 0;
 
@@ -90,7 +92,25 @@ export default function DashboardViewPage() {
         }
       />
       <Card className="mb-4 flex flex-wrap items-center justify-between gap-3 p-3">
-        <TimeRangePicker value={effectiveRange} onChange={setRange} />
+        <div className="flex flex-wrap items-center gap-3">
+          <TimeRangePicker value={effectiveRange} onChange={setRange} />
+          {(d.definition.variables ?? []).map((v) => {
+            const current = values[v.name] ?? d.effectiveVariables?.[v.name] ?? v.default ?? "";
+            const set = (value: string) => setValues((cur) => ({ ...cur, [v.name]: value }));
+            return (
+              <label key={v.name} className="flex items-center gap-1.5 text-xs font-medium text-muted-foreground">
+                {v.label || v.name}
+                {v.options?.length ? (
+                  <NativeSelect className="h-8 w-40 text-xs" value={current} onChange={(e) => set(e.target.value)} aria-label={`Variable ${v.label || v.name}`}>
+                    {v.options.map((o) => <option key={o} value={o}>{o}</option>)}
+                  </NativeSelect>
+                ) : (
+                  <Input className="h-8 w-40 text-xs" defaultValue={current} onBlur={(e) => set(e.target.value)} aria-label={`Variable ${v.label || v.name}`} />
+                )}
+              </label>
+            );
+          })}
+        </div>
         <RefreshControls updatedAt={updatedAt} fetching={fetching} auto={autoOn} onAutoChange={setAuto} onRefresh={refresh} seconds={refreshSeconds} />
       </Card>
       {items.length === 0 ? (
@@ -107,7 +127,7 @@ export default function DashboardViewPage() {
               resolveError={resolved?.error ? resolved.error.message ?? "This chart cannot be resolved" : null}
               from={bounds.from}
               to={bounds.to}
-              variables={chartVariables(resolved?.chart?.parameters, d.effectiveVariables, item.params)}
+              variables={chartVariables(resolved?.chart?.parameters, { ...(d.effectiveVariables ?? {}), ...values }, item.params)}
               perfId={`dashboard-${i}`}
             />
           );
