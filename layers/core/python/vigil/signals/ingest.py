@@ -168,8 +168,7 @@ def ingest_in(s: Session, points: Sequence[SignalPoint]) -> int:
         for level in rollups.LEVELS:
             s.execute(rollups.recompute_sql(level, "signals_dirty"), bounds)
         s.execute("TRUNCATE signals_dirty")
-    if dirty:  # the insert statement only bumped the loaders it added points to
-        s.execute(_BUMP_VERSIONS, {"loaders": loaders})
+        s.execute(_BUMP_VERSIONS, {"loaders": loaders})  # the insert bumped only loaders it added to
     s.execute("TRUNCATE signals_incoming")  # a caller's transaction may ingest again
     return len(latest)
 
