@@ -39,6 +39,8 @@ def test_batch_cap_and_empty_batch():
 def test_query_model_normalises_segments_and_refuses_bad_combinations():
     q = SignalQuery(loader_code="SALES", from_epoch=1, to_epoch=2, segment_code=["US", "EU", "US"])
     assert q.segment_code == ["EU", "US"] and q.split
+    assert SignalQuery(loader_code="SALES", from_epoch=1, to_epoch=2, segment_code=["US,EU", "APAC"]).segment_code == [
+        "APAC", "EU", "US"]
     assert SignalQuery(loader_code="SALES", from_epoch=1, to_epoch=1, segment_code=[]).segment_code is None
     for bad in ({"from_epoch": 3}, {"aggregation": "raw", "bucket": "1h"}, {"limit": 1}, {"bucket": "7m"}):
         with pytest.raises(ValueError):

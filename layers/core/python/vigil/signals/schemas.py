@@ -24,7 +24,8 @@ class SignalQuery(ApiModel):
     from_epoch: int = Field(ge=0, le=MAX_EPOCH)
     to_epoch: int = Field(ge=0, le=MAX_EPOCH)
     segment_code: list[str] | None = Field(
-        None, description="repeatable; given → one series per segment, absent → all combined",
+        None, description="repeatable (or comma-separated); given → one series per segment, "
+        "absent → all segments combined",
         max_length=100,
     )
     aggregation: Aggregation = "raw"
@@ -46,6 +47,7 @@ class SignalQuery(ApiModel):
     @field_validator("segment_code")
     @classmethod
     def _segments(cls, v: list[str] | None) -> list[str] | None:
+        v = [c.strip() for item in v or [] for c in item.split(",") if c.strip()]  # "EU,US" works too
         if not v:
             return None
         for code in v:
