@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -23,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 
+from benchmarks._latency import collect, report  # noqa: E402
 from tests.support import services as services_mod  # noqa: E402
 from vigil.db import get_database  # noqa: E402
 from vigil.events import publisher  # noqa: E402
@@ -49,32 +49,13 @@ def _send_and_wait(timeout: float = 30.0) -> float | None:
 def main(n: int) -> dict:
     svc = services_mod.start(Path(tempfile.mkdtemp(prefix="vigil-bench-")))
     runtime = LocalRuntime(svc.settings, serve=False).start()
-    latencies: list[float] = []
-    missed = 0
     try:
-        _send_and_wait()  # warm-up: imports, connections, first poll
-        for _ in range(n):
-            took = _send_and_wait()
-            if took is None:
-                missed += 1
-            else:
-                latencies.append(took)
+        latencies, missed = collect(n, _send_and_wait)
     finally:
         runtime.stop()
         svc.close()
-    ordered = sorted(latencies)
-    p95 = ordered[max(0, int(round(0.95 * len(ordered))) - 1)] if ordered else None
-    return {
-        "benchmark": "incidents_grouping_latency",
-        "alerts": n,
-        "incidents": len(latencies),
-        "missed": missed,
-        "p50Seconds": round(statistics.median(ordered), 3) if ordered else None,
-        "p95Seconds": round(p95, 3) if p95 is not None else None,
-        "maxSeconds": round(ordered[-1], 3) if ordered else None,
-        "targetP95Seconds": TARGET_P95_SECONDS,
-        "pass": p95 is not None and p95 <= TARGET_P95_SECONDS and missed == 0,
-    }
+    return report("incidents_grouping_latency", latencies=latencies, missed=missed, target_p95=TARGET_P95_SECONDS,
+                  alerts=n, incidents=len(latencies))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -18,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 
+from benchmarks._latency import collect, report  # noqa: E402
 from tests.support import services as services_mod  # noqa: E402
 from tests.support.jira_double import JiraDouble  # noqa: E402
 from tests.support.jira_helpers import configure, new_incident  # noqa: E402
@@ -40,37 +40,25 @@ def main(n: int) -> dict:
     svc = services_mod.start(Path(tempfile.mkdtemp(prefix="vigil-bench-")))
     runtime = LocalRuntime(svc.settings, serve=False).start()
     double = JiraDouble("CLOUD").start()
-    latencies: list[float] = []
-    missed = 0
+    sent = 0
+
+    def once() -> float | None:
+        nonlocal sent
+        started = time.time()
+        new_incident(f"bench {sent}", severity="CRITICAL")
+        sent += 1
+        at = _wait_for_create(double, sent)
+        return None if at is None else at - started
+
     try:
         configure(double)
-        new_incident("warm-up")  # first message pays for imports and connections
-        _wait_for_create(double, 1)
-        for i in range(n):
-            started = time.time()
-            new_incident(f"bench {i}", severity="CRITICAL")
-            at = _wait_for_create(double, i + 2)
-            if at is None:
-                missed += 1
-                continue
-            latencies.append(at - started)
+        latencies, missed = collect(n, once)
     finally:
         double.stop()
         runtime.stop()
         svc.close()
-    ordered = sorted(latencies)
-    p95 = ordered[max(0, int(round(0.95 * len(ordered))) - 1)] if ordered else None
-    return {
-        "benchmark": "jira_create_latency",
-        "incidents": n,
-        "created": len(latencies),
-        "missed": missed,
-        "p50Seconds": round(statistics.median(ordered), 3) if ordered else None,
-        "p95Seconds": round(p95, 3) if p95 is not None else None,
-        "maxSeconds": round(ordered[-1], 3) if ordered else None,
-        "targetP95Seconds": TARGET_P95_SECONDS,
-        "pass": p95 is not None and p95 <= TARGET_P95_SECONDS and missed == 0,
-    }
+    return report("jira_create_latency", latencies=latencies, missed=missed, target_p95=TARGET_P95_SECONDS,
+                  incidents=n, created=len(latencies))
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -25,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 
+from benchmarks._latency import collect, report  # noqa: E402
 from tests.support import services as services_mod  # noqa: E402
 from tests.support.notification_doubles import MiddlewareDouble, SmtpDouble, notification_settings  # noqa: E402
 from vigil import settings as settings_mod  # noqa: E402
@@ -71,35 +71,16 @@ def main(n: int) -> dict:
     functions.mkdir()
     (functions / "notifications").symlink_to(REPO_ROOT / "functions" / "notifications")
     runtime = LocalRuntime(notification_settings(smtp, middleware), functions_dir=functions, serve=False).start()
-    latencies: list[float] = []
-    missed = 0
     try:
         _policy()
-        _send_and_wait(smtp)  # warm-up: imports, connections, first poll
-        for _ in range(n):
-            took = _send_and_wait(smtp)
-            if took is None:
-                missed += 1
-            else:
-                latencies.append(took)
+        latencies, missed = collect(n, lambda: _send_and_wait(smtp))
     finally:
         runtime.stop()
         smtp.stop()
         middleware.stop()
         svc.close()
-    ordered = sorted(latencies)
-    p95 = ordered[max(0, int(round(0.95 * len(ordered))) - 1)] if ordered else None
-    return {
-        "benchmark": "notifications_email_latency",
-        "alerts": n,
-        "emails": len(latencies),
-        "missed": missed,
-        "p50Seconds": round(statistics.median(ordered), 3) if ordered else None,
-        "p95Seconds": round(p95, 3) if p95 is not None else None,
-        "maxSeconds": round(ordered[-1], 3) if ordered else None,
-        "targetP95Seconds": TARGET_P95_SECONDS,
-        "pass": p95 is not None and p95 <= TARGET_P95_SECONDS and missed == 0,
-    }
+    return report("notifications_email_latency", latencies=latencies, missed=missed,
+                  target_p95=TARGET_P95_SECONDS, alerts=n, emails=len(latencies))
 
 
 if __name__ == "__main__":
