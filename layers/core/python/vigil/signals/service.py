@@ -21,6 +21,7 @@ from vigil.signals.schemas import RawPoint, RawQuery, RawSignals
 log = get_logger(__name__)
 
 MAX_ERRORS_REPORTED = 100
+RAW_READ_MAX_POINTS = 100_000
 
 
 def parse_points(items: list[Any]) -> list[SignalPoint]:
@@ -85,13 +86,14 @@ def read_raw(db: Database, *, loader_code: str, q: RawQuery) -> RawSignals:
             f"the range may span at most {settings.signals_raw_max_range_days} days",
             details=[{"field": "query.toEpoch", "message": "range too long for raw points"}],
         )
-    cap = settings.signals_raw_max_points
+    cap = RAW_READ_MAX_POINTS  # one JSON document without paging: keep it a sane size
     with db.session() as s:
         rows = repository.raw_rows(s, loader_code=loader_code, start=q.from_epoch, end=q.to_epoch + 1,
                                    cap=cap)
     if len(rows) > cap:
         raise errors.ValidationFailed(
-            f"the range holds more than {cap:,} points; shorten it",
+            f"the range holds more than {cap:,} points; shorten it, or use /api/v1/signals/query "
+            "(aggregation, buckets, LTTB sampling)",
             details=[{"field": "query.toEpoch", "message": "too many points"}],
         )
     return RawSignals(
