@@ -26,6 +26,10 @@ const RuleEditorPage = lazy(() => import("@/pages/alerts/rule-editor-page"));
 const AlertHistoryPage = lazy(() => import("@/pages/alerts/history-page"));
 const IncidentsPage = lazy(() => import("@/pages/incidents/incidents-page"));
 const IncidentPage = lazy(() => import("@/pages/incidents/incident-page"));
+const NotificationsPage = lazy(() => import("@/pages/notifications/notifications-page"));
+const JiraPage = lazy(() => import("@/pages/integrations/jira-page"));
+const UsersPage = lazy(() => import("@/pages/admin/users-page"));
+const AuditPage = lazy(() => import("@/pages/admin/audit-page"));
 
 function page(node: ReactNode, role: Role = "VIEWER") {
   return (
@@ -63,6 +67,12 @@ export const router = createBrowserRouter([
       { path: "alerts/history", element: page(<AlertHistoryPage />) },
       { path: "incidents", element: page(<IncidentsPage />) },
       { path: "incidents/:id", element: page(<IncidentPage />) },
+      { path: "notifications", element: page(<NotificationsPage />) },
+      { path: "integrations", element: <Navigate to="/integrations/jira" replace /> },
+      { path: "integrations/jira", element: page(<JiraPage />) },
+      { path: "admin", element: <Navigate to="/admin/users" replace /> },
+      { path: "admin/users", element: page(<UsersPage />, "ADMIN") },
+      { path: "admin/audit", element: page(<AuditPage />, "ADMIN") },
       { path: "*", element: <EmptyState title="Page not found" description="The address does not match any page of Vigil." /> },
     ],
   },
