@@ -8,6 +8,7 @@ import { LoginPage } from "@/pages/auth/login-page";
 import { Protected } from "@/components/layout/protected";
 import { LoaderActions } from "@/pages/loaders/loader-actions";
 import SourcesPage from "@/pages/sources/sources-page";
+import { SourceDialog } from "@/pages/sources/source-dialog";
 import { DiffView } from "@/pages/dashboards/dashboard-history-page";
 import { createQueryClient } from "@/lib/query-client";
 import { useAuth, type Role } from "@/lib/auth-store";
@@ -162,6 +163,44 @@ describe("sources table", () => {
     app(<SourcesPage />);
     expect(await screen.findByText("Could not load the sources")).toBeInTheDocument();
     expect(screen.getByText("Not allowed")).toBeInTheDocument();
+  });
+});
+
+describe("source dialog", () => {
+  const stored = {
+    id: "s1", name: "Sales", type: "postgresql" as const, host: "db", port: 5432, dbName: "sales", userName: "ro", password: "***",
+    readOnlyCompliant: true, complianceFindings: [],
+  };
+
+  it("keeps the stored password when editing with the field left empty", async () => {
+    signIn("ADMIN");
+    const fetchMock = vi.fn(async (_url: string, init?: RequestInit) => json(200, { ...stored, ...JSON.parse(String(init?.body)) }));
+    vi.stubGlobal("fetch", fetchMock);
+    render(<QueryClientProvider client={createQueryClient()}><SourceDialog open onOpenChange={() => {}} source={stored} /><Toaster /></QueryClientProvider>);
+    expect(screen.getByLabelText("Password")).toHaveValue("");
+    await userEvent.clear(screen.getByLabelText("Host"));
+    await userEvent.type(screen.getByLabelText("Host"), "replica.internal");
+    await userEvent.click(screen.getByRole("button", { name: "Save changes" }));
+    await waitFor(() => expect(fetchMock).toHaveBeenCalled());
+    const [url, init] = fetchMock.mock.calls[0];
+    expect(url).toBe("/api/v1/admin/res/db-sources/s1");
+    expect(init?.method).toBe("PUT");
+    const body = JSON.parse(String(init?.body));
+    expect(body.host).toBe("replica.internal");
+    expect("password" in body).toBe(false);
+  });
+
+  it("puts the server's field errors next to the inputs", async () => {
+    signIn("ADMIN");
+    vi.stubGlobal("fetch", vi.fn(async () => json(400, { error: { code: "VALIDATION", message: "the request is not valid", details: [{ field: "name", message: "a source with this name exists" }] } })));
+    render(<QueryClientProvider client={createQueryClient()}><SourceDialog open onOpenChange={() => {}} /></QueryClientProvider>);
+    await userEvent.type(screen.getByLabelText("Name"), "Sales");
+    await userEvent.type(screen.getByLabelText("Host"), "db");
+    await userEvent.type(screen.getByLabelText("Database"), "sales");
+    await userEvent.type(screen.getByLabelText("User"), "ro");
+    await userEvent.type(screen.getByLabelText("Password"), "pw");
+    await userEvent.click(screen.getByRole("button", { name: "Create source" }));
+    expect(await screen.findByText("a source with this name exists")).toBeInTheDocument();
   });
 });
 
