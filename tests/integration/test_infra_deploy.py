@@ -23,17 +23,23 @@ FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 @pytest.fixture
-def cli(services):
+def keep_logging():
+    """`vigil` sets up logging on the stdout of the moment (a capture that is closed later)."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+@pytest.fixture
+def cli(services, keep_logging):
     def run(*argv: str) -> dict:
         out = io.StringIO()
-        root = logging.getLogger()
-        handlers, level = root.handlers[:], root.level
         try:
             with redirect_stdout(out):
                 assert main(list(argv)) == 0
-        finally:  # the command installs the stage's settings and logging; give the run its own back
-            root.handlers[:] = handlers
-            root.setLevel(level)
+        finally:  # the command installs the stage's settings; give the run its own back
             settings_mod.configure(services.settings)
             reset_adapters()
         # JSON-lines logs share stdout; the command's result is the indented document at the end
@@ -87,7 +93,7 @@ def test_localstack_deploy_creates_the_stage_and_prints_its_endpoints_then_teard
     (["deploy", "--target", "aws", "--stage", "x", "--param", "NoEquals"], "Key=Value"),
     (["teardown", "--stage", "x"], "--target"),
 ])
-def test_bad_arguments_are_refused_with_a_clear_message(argv, message, capsys):
+def test_bad_arguments_are_refused_with_a_clear_message(argv, message, capsys, keep_logging):
     with pytest.raises(SystemExit) as exc:
         main(argv)
     assert exc.value.code == 2
