@@ -216,3 +216,17 @@ def test_no_app_reaches_code_that_assumes_the_repository_layout():
         _, modules = reachable_strings(app_file)
         local_only = {m for m in modules if m.startswith(("vigil.local", "vigil.platform", "vigil.ops."))}
         assert local_only <= {"vigil.ops.metrics"}, (app_file.parent.name, sorted(local_only))
+
+
+def test_the_database_is_migrated_by_the_stack_before_new_code_runs(rendered):
+    from vigil.migrations import discover
+
+    _, real, _ = rendered
+    res = real["Resources"]
+    assert res["MigrateFunction"]["Properties"]["Handler"] == "handler.handler"
+    custom = res["DatabaseMigrations"]
+    assert custom["Properties"]["ServiceToken"] == {"Fn::GetAtt": ["MigrateFunction", "Arn"]}
+    assert len(custom["Properties"]["MigrationsVersion"]) == 32 and discover()
+    for fid, fn in _of_type(real, "AWS::Serverless::Function").items():
+        if fid != "MigrateFunction":
+            assert fn["DependsOn"] == ["DatabaseMigrations"], fid

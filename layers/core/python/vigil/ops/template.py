@@ -11,6 +11,7 @@ own swagger generator still writes the API definition (`apispec.py`).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -60,6 +61,7 @@ def render(
         },
     }
     _alarm_topic(resources, outputs)
+    _migrations(resources, base_dir, root)
     api_handlers: list[tuple[LoadedApp, str]] = []
     for app_file in sorted(functions_dir.glob("*/app.py")):
         loaded = load_app(app_file)
@@ -198,6 +200,20 @@ def _state_machine(resources: dict[str, Any], outputs: dict[str, Any], name: str
     outputs[mid + "Arn"] = {"Value": {"Ref": mid}}
 
 
+def _migrations(resources: dict[str, Any], base_dir: Path, root: Path) -> None:
+    """A function that migrates the database, run by CloudFormation whenever the migrations change."""
+    from vigil.migrations import discover
+
+    digest = hashlib.sha256("".join(f"{m.version}:{m.checksum}" for m in discover()).encode()).hexdigest()
+    _function(resources, "MigrateFunction", code_uri=_relative(root / "infra" / "lambda" / "migrate", base_dir),
+              handler="handler.handler", statements=[], timeout=300,
+              description="Vigil: database migrations (CloudFormation custom resource; see the admin guide)")
+    resources["DatabaseMigrations"] = {"Type": "Custom::DatabaseMigrations", "Properties": {
+        "ServiceToken": {"Fn::GetAtt": ["MigrateFunction", "Arn"]},
+        "MigrationsVersion": digest[:32],  # a new migration → an Update → the function runs again
+    }}
+
+
 def _alarm_topic(resources: dict[str, Any], outputs: dict[str, Any]) -> None:
     resources["AlarmTopic"] = {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": _name("alarms")}}
     resources["AlarmEmailSubscription"] = {
@@ -234,6 +250,8 @@ def _function(resources: dict[str, Any], fid: str, *, code_uri: str, handler: st
     if timeout is not None:
         props["Timeout"] = timeout
     resources[fid] = {"Type": "AWS::Serverless::Function", "Properties": props}
+    if fid != "MigrateFunction":  # new code runs only once the database has its new schema
+        resources[fid]["DependsOn"] = ["DatabaseMigrations"]
     resources[fid + "ErrorsAlarm"] = _alarm(
         f"{description}: errors (see the on-call runbook)", namespace="AWS/Lambda", metric="Errors",
         statistic="Sum", dimension=("FunctionName", {"Ref": fid}), threshold={"Ref": "FunctionErrorThreshold"},
