@@ -281,6 +281,19 @@ try {
       await page.waitForTimeout(200);
       return (await tile.boundingBox()).height > before + 60;
     }, { timeout: 10_000, message: "the chart did not grow when resized" });
+    // Drag the second chart by its handle under the first one.
+    const second = page.locator(".react-grid-item").nth(1);
+    const startX = (await second.boundingBox()).x;
+    await eventually(async () => {
+      const grip = (await second.getByLabel("Drag to move").boundingBox());
+      const first = await tile.boundingBox();
+      await page.mouse.move(grip.x + grip.width / 2, grip.y + grip.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(first.x + 40, first.y + first.height + 40, { steps: 12 });
+      await page.mouse.up();
+      await page.waitForTimeout(300);
+      return (await second.boundingBox()).x < startX - 100;
+    }, { timeout: 10_000, message: "the chart did not move when dragged" });
     await page.getByLabel("Name").fill(`${DASHBOARD} (renamed)`);
     await page.getByLabel("Version message").fill("Taller chart, new name");
     await page.getByRole("button", { name: "Save", exact: true }).click();

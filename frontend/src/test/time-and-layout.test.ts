@@ -5,6 +5,7 @@ import { applyLayout, nextPlacement } from "@/pages/dashboards/dashboard-grid";
 import { chartVariables } from "@/pages/dashboards/dashboard-view-page";
 import { parseDashboardDocument } from "@/pages/dashboards/import-dialog";
 import { safeNext } from "@/pages/auth/login-page";
+import { readablePath } from "@/pages/dashboards/dashboard-history-page";
 import { hasRole } from "@/lib/auth-store";
 
 const NOW = 1_700_000_000_000;
@@ -48,6 +49,12 @@ describe("dashboard layout", () => {
   it("passes a chart only the variables it declares, placement values winning", () => {
     expect(chartVariables([{ name: "loaderCode" }], { loaderCode: "A", region: "EU" }, { loaderCode: "B" })).toEqual({ loaderCode: "B" });
     expect(chartVariables(undefined, { region: "EU" }, undefined)).toEqual({});
+  });
+
+  it("names charts in diff paths", () => {
+    const id = "8c389677-f3e0-4248-b0b1-e54c15a1973c";
+    expect(readablePath(`charts.${id}.x`, { [id]: "Orders" })).toBe("charts.“Orders”.x");
+    expect(readablePath(`charts.${id}.x`, {})).toBe(`charts.${id}.x`);
   });
 
   it("says what is wrong with an import document", () => {

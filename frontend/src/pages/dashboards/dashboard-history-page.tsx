@@ -28,17 +28,22 @@ const OP_STYLE: Record<string, string> = {
   changed: "bg-warning/10 text-warning",
 };
 
+/** A diff path with chart ids replaced by the charts' names: charts.<id>.h → charts.“Orders”.h */
+export function readablePath(path: string, names: Record<string, string>): string {
+  return path.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, (id) => (names[id] ? `“${names[id]}”` : id));
+}
+
 /** The structural diff `{path, op, from, to}` as a readable list. */
-export function DiffView({ changes }: { changes: Array<Record<string, unknown>> }) {
+export function DiffView({ changes, names = {} }: { changes: Array<Record<string, unknown>>; names?: Record<string, string> }) {
   if (changes.length === 0) return <p className="text-sm text-muted-foreground">These two versions are identical.</p>;
   return (
     <ul className="divide-y rounded-md border" data-testid="diff">
       {changes.map((c, i) => {
         const op = String(c.op ?? "changed");
         return (
-          <li key={i} className="grid grid-cols-[90px_minmax(160px,1fr)_2fr] items-start gap-3 px-3 py-2 text-sm">
+          <li key={i} className="grid grid-cols-[90px_minmax(220px,1.2fr)_2fr] items-start gap-3 px-3 py-2 text-sm">
             <span className={cn("w-fit rounded px-1.5 py-0.5 text-xs font-medium", OP_STYLE[op] ?? "bg-muted")}>{op}</span>
-            <span className="break-all font-mono text-xs">{show(c.path) || "(root)"}</span>
+            <span className="break-all font-mono text-xs">{readablePath(show(c.path), names) || "(root)"}</span>
             <span className="break-all font-mono text-xs">
               {op !== "added" && <span className="text-destructive line-through decoration-destructive/40">{show(c.from)}</span>}
               {op === "changed" && <span className="mx-1.5 text-muted-foreground">→</span>}
@@ -77,6 +82,7 @@ export default function DashboardHistoryPage() {
   if (versions.isError) return <ErrorState error={versions.error} onRetry={() => versions.refetch()} title="Could not load the version history" />;
   const list = [...(versions.data ?? [])].sort((a, b) => b.version - a.version);
   const current = dashboard.data?.version;
+  const names = Object.fromEntries((dashboard.data?.resolvedCharts ?? []).filter((r) => r.chart?.chartName).map((r) => [r.chartId, r.chart!.chartName]));
 
   return (
     <div className="space-y-5">
@@ -134,7 +140,7 @@ export default function DashboardHistoryPage() {
             : from === to ? <p className="text-sm text-muted-foreground">Pick two different versions.</p>
             : diff.isLoading ? <LoadingState rows={2} />
             : diff.isError ? <ErrorState error={diff.error} onRetry={() => diff.refetch()} />
-            : diff.data && <DiffView changes={diff.data.changes} />}
+            : diff.data && <DiffView changes={diff.data.changes} names={names} />}
         </CardContent>
       </Card>
     </div>
