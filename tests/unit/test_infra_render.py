@@ -167,7 +167,8 @@ def test_code_paths_are_relative_to_the_template(rendered):
     layer = real["Resources"]["CoreLayer"]["Properties"]["ContentUri"]
     assert (out / layer).resolve() == (out / "layer").resolve()
     for fn in _of_type(real, "AWS::Serverless::Function").values():
-        assert (out / fn["Properties"]["CodeUri"] / "app.py").resolve().is_file()
+        module = fn["Properties"]["Handler"].split(".")[0]  # app.app, app.on_x, handler.handler
+        assert (out / fn["Properties"]["CodeUri"] / f"{module}.py").resolve().is_file()
     assert yaml.safe_load((out / "template.yaml").read_text()) == real
 
 
