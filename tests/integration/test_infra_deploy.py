@@ -112,14 +112,16 @@ def test_packaging_uploads_each_code_directory_once_and_points_the_template_at_s
             for r in packaged["Resources"].values() if r["Type"].startswith("AWS::Serverless::")
             and r["Type"] != "AWS::Serverless::Api"}
     assert all(u.startswith(f"s3://{bucket}/t/") for u in uris)
-    assert len(uris) == 2  # one probe app directory (five functions) + the layer
+    assert len(uris) == 3  # one probe app directory (five functions), the migrator, the layer
     keys = {o["Key"] for o in aws.client("s3").list_objects_v2(Bucket=bucket)["Contents"]}
-    assert len(keys) == 2
+    assert len(keys) == 3
+    contents = set()
     for key in keys:
         body = aws.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
         names = zipfile.ZipFile(io.BytesIO(body)).namelist()
-        assert "app.py" in names or "python/vigil/__init__.py" in names
+        contents.update(names)
         assert not any("__pycache__" in n for n in names)
+    assert {"app.py", "handler.py", "python/vigil/__init__.py", "python/vigil/ops/migrate_handler.py"} <= contents
     # the same code packaged again lands on the same keys (content-addressed)
     again = deploy.package(template, base_dir=tmp_path, bucket=bucket, prefix="t/", work_dir=tmp_path / "zips2")
     assert again == packaged
