@@ -25,6 +25,15 @@ export function useChart(id: string | undefined) {
   return useQuery({ queryKey: chartKeys.one(id ?? ""), queryFn: () => api.get<Chart>(`${BASE}/${id}`), enabled: !!id });
 }
 
+/** The definition after extension and parameter defaults: what an inheriting chart really shows. */
+export function useResolvedChart(id: string | undefined, version: number | undefined, enabled: boolean) {
+  return useQuery({
+    queryKey: [...chartKeys.one(id ?? ""), "resolved", version],
+    queryFn: () => api.get<ChartDefinition>(`${BASE}/${id}/resolved`),
+    enabled: !!id && enabled,
+  });
+}
+
 export function useChartData(id: string, from: number, to: number, options: { refetchInterval?: number | false; variables?: Record<string, string> } = {}) {
   return useQuery({
     queryKey: chartKeys.data(id, from, to, options.variables),

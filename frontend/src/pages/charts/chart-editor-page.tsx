@@ -2,8 +2,8 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { Controller, useForm } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Link, useNavigate, useParams } from "react-router-dom";
-import { BellPlus, BookmarkPlus, Loader2, Save } from "lucide-react";
-import { useChart, useSaveChart } from "@/api/charts";
+import { BellPlus, BookmarkPlus, Info, Loader2, Save } from "lucide-react";
+import { useChart, useResolvedChart, useSaveChart } from "@/api/charts";
 import { useLoaders } from "@/api/loaders";
 import { useSignals } from "@/api/signals";
 import { ApiError, errorMessage } from "@/api/errors";
@@ -41,14 +41,18 @@ export default function ChartEditorPage() {
 
   const form = useForm<ChartForm>({ resolver: zodResolver(chartSchema), defaultValues: DEFAULT_CHART_FORM, mode: "onTouched" });
   const { register, control, handleSubmit, reset, watch, setError, formState: { errors, isSubmitting } } = form;
+  // A chart that extends another stores only its overrides: edit the resolved definition.
+  const inherits = !!chart.data?.definition.extends;
+  const resolved = useResolvedChart(id, chart.data?.version, inherits);
   // Reset the form only when another chart or version arrives, never on a background refetch.
   const loaded = useRef<string | null>(null);
   useEffect(() => {
     const key = chart.data ? `${chart.data.id}:${chart.data.version}` : null;
-    if (!chart.data || loaded.current === key) return;
+    if (!chart.data || loaded.current === key || (inherits && !resolved.data)) return;
     loaded.current = key;
-    reset(definitionToForm(chart.data.definition));
-  }, [chart.data, reset]);
+    const own = chart.data.definition;
+    reset(definitionToForm(inherits ? { ...resolved.data!, chartName: own.chartName, isTemplate: own.isTemplate } : own));
+  }, [chart.data, resolved.data, inherits, reset]);
   useEffect(() => {
     if (!id && !form.getValues("loaderCode") && loaders.data?.length) form.setValue("loaderCode", loaders.data[0].loaderCode);
   }, [id, loaders.data, form]);
@@ -101,6 +105,12 @@ export default function ChartEditorPage() {
         )}
       />
       {save.error && <Alert variant="destructive">{errorMessage(save.error)}</Alert>}
+      {inherits && (
+        <Alert variant="info"><Info />
+          <span>This chart extends <Link className="font-medium text-primary hover:underline" to={`/charts/${chart.data!.definition.extends}`}>another chart</Link>. The form shows the resolved definition; saving stores the fields shown here as this chart&apos;s overrides.</span>
+        </Alert>
+      )}
+      {resolved.isError && <Alert variant="destructive">{errorMessage(resolved.error)}</Alert>}
       <div className="grid gap-5 xl:grid-cols-[380px_1fr]">
         <Card>
           <CardHeader><CardTitle>Definition</CardTitle></CardHeader>
