@@ -231,3 +231,10 @@ def test_the_database_is_migrated_by_the_stack_before_new_code_runs(rendered):
     for fid, fn in _of_type(real, "AWS::Serverless::Function").items():
         if fid != "MigrateFunction":
             assert fn["DependsOn"] == ["DatabaseMigrations"], fid
+
+
+def test_the_template_fits_cloudformations_limits(rendered):
+    _, real, _ = rendered
+    body = json.dumps(real, separators=(",", ":"))
+    assert len(body.encode()) < 1_000_000  # TemplateURL limit (deploy uploads the compact JSON)
+    assert len(real["Resources"]) < 300  # of 500, leaving room for what SAM expands
