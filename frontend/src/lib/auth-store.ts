@@ -49,3 +49,11 @@ export function hasRole(user: SessionUser | null | undefined, minimum: Role): bo
 export function useCan(minimum: Role): boolean {
   return useAuth((s) => hasRole(s.session?.user, minimum));
 }
+
+// Tabs share one session: refresh tokens rotate, so a tab must pick up the pair another tab
+// just received instead of spending the old (now revoked) one.
+if (typeof window !== "undefined") {
+  window.addEventListener("storage", (event) => {
+    if (event.key === "vigil.session") void useAuth.persist.rehydrate();
+  });
+}

@@ -113,6 +113,16 @@ describe("ApiClient", () => {
   });
 });
 
+describe("session store", () => {
+  it("picks up the pair another tab stored", async () => {
+    signIn("old");
+    const other = { state: { session: { accessToken: "from-other-tab", refreshToken: "r9", expiresAt: Date.now() + 600_000, user } }, version: 0 };
+    localStorage.setItem("vigil.session", JSON.stringify(other));
+    window.dispatchEvent(new StorageEvent("storage", { key: "vigil.session" }));
+    await vi.waitFor(() => expect(useAuth.getState().session?.accessToken).toBe("from-other-tab"));
+  });
+});
+
 describe("helpers", () => {
   it("builds query strings with repeated keys and without empty values", () => {
     expect(buildUrl("/q", { a: 1, seg: ["X", "Y"], empty: "", none: undefined })).toBe("/q?a=1&seg=X&seg=Y");
