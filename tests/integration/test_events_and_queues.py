@@ -83,9 +83,12 @@ def _dlq_messages(logical: str, expect: int, timeout: float = 20) -> list[dict]:
     found: list[dict] = []
     deadline = time.time() + timeout
     while time.time() < deadline and len(found) < expect:
-        found += aws.client("sqs").receive_message(
+        batch = aws.client("sqs").receive_message(
             QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1, MessageAttributeNames=["All"],
         ).get("Messages", [])
+        for m in batch:  # read and removed: later tests start from an empty DLQ
+            aws.client("sqs").delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+        found += batch
     return found
 
 
