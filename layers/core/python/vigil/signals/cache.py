@@ -23,12 +23,13 @@ log = get_logger(__name__)
 RECENT_TTL_SECONDS = 300
 HISTORICAL_TTL_SECONDS = 3600
 RECENT_WINDOW_SECONDS = 86400
+FORMAT = 1  # bump when the cached JSON changes shape, so old entries are never parsed
 
 
 def key(store: Store, q: SignalQuery, version: int, *, kind: str = "q") -> str:
     params = json.dumps(q.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     digest = hashlib.sha256(params.encode()).hexdigest()[:32]
-    return store.key("signals", kind, q.loader_code, f"v{version}", digest)
+    return store.key("signals", kind, q.loader_code, f"v{version}", f"f{FORMAT}", digest)
 
 
 def ttl_for(q: SignalQuery, *, now: float) -> int:
