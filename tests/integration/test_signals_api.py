@@ -194,3 +194,10 @@ def test_the_daily_job_creates_this_month_and_the_next_two(services, db):
         month = partitions.add_months(first, i)
         assert partitions.partition_name(month) in names
         assert partitions.partition_name(month, "signals_rollup_1m") in names
+
+
+def test_a_loader_without_points_answers_an_empty_series(viewer):
+    for params in ({}, {"aggregation": "max", "bucket": "5m"}, {"segmentCode": "EU"}):
+        r = viewer.get(QUERY, query={"loaderCode": _loader(), "fromEpoch": T0, "toEpoch": T0 + 3600, **params})
+        assert r.status == 200
+        assert r.body["dataPoints"] == [] and r.body["originalPoints"] == 0 and r.body["sampled"] is False
