@@ -20,6 +20,7 @@ import { MultiSelect } from "@/components/ui/multi-select";
 import { Switch } from "@/components/ui/switch";
 import { toast } from "@/components/ui/toast";
 import { PreviewPanel } from "./preview-panel";
+import { NewSegment } from "./new-segment";
 
 const SqlEditor = lazy(() => import("@/components/sql-editor"));
 
@@ -170,6 +171,7 @@ export default function LoaderEditorPage() {
                 <MultiSelect id="loader-segments" options={segmentOptions} value={field.value} onChange={field.onChange} placeholder="All segments" emptyText="No segments defined yet" />
               )} />
             </Field>
+            <NewSegment onCreated={(code) => form.setValue("segments", [...new Set([...getValues("segments"), code])], { shouldDirty: true })} />
             <div className="flex items-center justify-between rounded-md border p-3">
               <div>
                 <Label htmlFor="loader-enabled">Enabled</Label>
