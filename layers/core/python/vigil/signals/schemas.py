@@ -17,12 +17,25 @@ MAX_EPOCH = 32503680000  # year 3000
 MIN_LIMIT, MAX_LIMIT = 2, 100_000
 
 
-class SignalQuery(ApiModel):
-    """One query over a loader's signals. Times are epoch seconds UTC, both ends inclusive."""
+class TimeWindow(ApiModel):
+    """Epoch seconds UTC, both ends inclusive."""
 
-    loader_code: str = Field(pattern=LOADER_CODE)
     from_epoch: int = Field(ge=0, le=MAX_EPOCH)
     to_epoch: int = Field(ge=0, le=MAX_EPOCH)
+
+    @field_validator("to_epoch")
+    @classmethod
+    def _ordered(cls, v: int, info: ValidationInfo) -> int:
+        start = info.data.get("from_epoch")
+        if start is not None and v < start:
+            raise ValueError("toEpoch must not be before fromEpoch")
+        return v
+
+
+class SignalQuery(TimeWindow):
+    """One query over a loader's signals (the contract is in `vigil.signals.query`)."""
+
+    loader_code: str = Field(pattern=LOADER_CODE)
     segment_code: list[str] | None = Field(
         None, description="repeatable (or comma-separated); given → one series per segment, "
         "absent → all segments combined",
@@ -35,14 +48,6 @@ class SignalQuery(ApiModel):
     )
     limit: int = Field(10_000, ge=MIN_LIMIT, le=MAX_LIMIT,
                        description="maximum points per series; more are reduced by LTTB")
-
-    @field_validator("to_epoch")
-    @classmethod
-    def _ordered(cls, v: int, info: ValidationInfo) -> int:
-        start = info.data.get("from_epoch")
-        if start is not None and v < start:
-            raise ValueError("toEpoch must not be before fromEpoch")
-        return v
 
     @field_validator("segment_code")
     @classmethod
@@ -102,17 +107,8 @@ class BulkAccepted(ResponseModel):
     accepted: int
 
 
-class RawQuery(ApiModel):
-    from_epoch: int = Field(ge=0, le=MAX_EPOCH)
-    to_epoch: int = Field(ge=0, le=MAX_EPOCH)
-
-    @field_validator("to_epoch")
-    @classmethod
-    def _ordered(cls, v: int, info: ValidationInfo) -> int:
-        start = info.data.get("from_epoch")
-        if start is not None and v < start:
-            raise ValueError("toEpoch must not be before fromEpoch")
-        return v
+class RawQuery(TimeWindow):
+    """The raw read's query: just the window."""
 
 
 class RawPoint(ResponseModel):
