@@ -38,10 +38,16 @@ export function AttachmentsCard({ incidentId, attachments }: { incidentId: strin
     }
   };
 
-  const download = async (a: Attachment) => {
+  const download = async (attachment: Attachment) => {
     try {
-      const link = await attachmentLink(incidentId, a.id);
-      window.open(link.url, "_blank", "noopener");
+      const link = await attachmentLink(incidentId, attachment.id);
+      // The link answers with Content-Disposition: attachment: the browser saves it, the page stays.
+      const a = document.createElement("a");
+      a.href = link.url;
+      a.rel = "noopener";
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
     } catch (err) {
       toast.error(errorMessage(err));
     }

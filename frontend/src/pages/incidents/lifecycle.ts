@@ -12,7 +12,7 @@ export interface Transition {
 
 export function transitionFor(current: IncidentStatus, target: IncidentStatus): Transition {
   if (target === "RESOLVED") return { target, label: "Resolve", field: "note", required: true, prompt: "Resolution note: what was wrong and what fixed it" };
-  if (target === "CLOSED") return { target, label: "Close", field: "reason", required: true, prompt: "Closure reason" };
+  if (target === "CLOSED") return { target, label: "Close incident", field: "reason", required: true, prompt: "Closure reason" };
   if (target === "INVESTIGATING" && current === "RESOLVED") return { target, label: "Reopen", field: "note", required: false, prompt: "Why it is reopened (optional)" };
   return { target, label: "Start investigating", field: "note", required: false, prompt: "Note for the timeline (optional)" };
 }
