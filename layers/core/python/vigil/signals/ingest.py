@@ -116,7 +116,7 @@ def ingest(db: Database, points: Sequence[SignalPoint]) -> int:
     if not points:
         return 0
     with db.session() as s:
-        return ingest_in(s, points)
+        return _write(s, points, reuse=False)
 
 
 def lock_loaders(s: Session, loaders: Sequence[str]) -> None:
@@ -127,8 +127,13 @@ def lock_loaders(s: Session, loaders: Sequence[str]) -> None:
 
 def ingest_in(s: Session, points: Sequence[SignalPoint]) -> int:
     """The same, inside a caller's transaction (the cache version moves when it commits)."""
-    if not points:
-        return 0
+    return _write(s, points, reuse=True) if points else 0
+
+
+def _write(s: Session, points: Sequence[SignalPoint], *, reuse: bool) -> int:
+    """`reuse`: the transaction may go on (and ingest again), so empty the temp tables now;
+    otherwise the commit empties them. DELETE, not TRUNCATE: a truncated table gets a new
+    file, which throws away the prepared plans of the statements above."""
     latest: dict[tuple[str, str, int], SignalPoint] = {}
     for p in points:
         latest[(p.loader_code, p.segment_code, p.load_time_stamp)] = p
@@ -167,9 +172,10 @@ def ingest_in(s: Session, points: Sequence[SignalPoint]) -> int:
                   "hi": datetime.fromtimestamp(hi_epoch - hi_epoch % 60 + 60, UTC)}
         for level in rollups.LEVELS:
             s.execute(rollups.recompute_sql(level, "signals_dirty"), bounds)
-        s.execute("TRUNCATE signals_dirty")
+        s.execute("DELETE FROM signals_dirty")
         s.execute(_BUMP_VERSIONS, {"loaders": loaders})  # the insert bumped only loaders it added to
-    s.execute("TRUNCATE signals_incoming")  # a caller's transaction may ingest again
+    if reuse:
+        s.execute("DELETE FROM signals_incoming")
     return len(latest)
 
 
