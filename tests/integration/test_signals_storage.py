@@ -201,3 +201,13 @@ def test_a_stray_far_timestamp_creates_only_the_months_with_points(scratch_db):
     with scratch_db.session() as s:
         months = sorted(partitions.existing(s, "signals_history"))
     assert months == ["signals_history_y2031m05", "signals_history_y2040m01"]
+
+
+def test_two_ingests_in_one_caller_transaction_both_land(db):
+    loader = _loader()
+    t = _epoch(2029, 11, 1)
+    with db.session() as s:
+        assert ingest_in(s, [_p(loader, t + i, 1.0) for i in range(50)]) == 50
+        assert ingest_in(s, [_p(loader, t + 100 + i, 2.0) for i in range(30)] + [_p(loader, t, 9.0)]) == 31
+    assert db.scalar("SELECT count(*) FROM signals_history WHERE loader_code = %s", (loader,)) == 80
+    assert _rollup_mismatches(db, loader) == []
