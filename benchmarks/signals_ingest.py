@@ -75,6 +75,7 @@ def main(n: int, batch: int) -> dict:
             "changed_reingest_points_per_second": round(len(changed) / changed_s),
             "small_batches_of_100_points_per_second": round(len(small) / small_s),
             "rows_stored": rows,
+            "load_average_1m": round(os.getloadavg()[0], 2),  # other work on the machine
             "target_points_per_second": TARGET_POINTS_PER_SECOND,
             "meets_target": n / fresh_s >= TARGET_POINTS_PER_SECOND,
         }

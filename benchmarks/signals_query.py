@@ -176,6 +176,7 @@ def main(query_rows: int) -> dict:
             timed(lambda i: get({**praw, "toEpoch": raw_to + 100 + i}), 7))
         get({**praw, "toEpoch": raw_to})
         out["seed_http_1m_cached_p50_ms"] = p50_ms(timed(lambda i: get({**praw, "toEpoch": raw_to}), 50))
+        out["load_average_1m"] = round(os.getloadavg()[0], 2)  # other work on the machine
         out["targets_ms"] = TARGETS_MS
         store.delete_prefixed()
         store.close()
