@@ -171,7 +171,7 @@ export default function LoaderEditorPage() {
                 <MultiSelect id="loader-segments" options={segmentOptions} value={field.value} onChange={field.onChange} placeholder="All segments" emptyText="No segments defined yet" />
               )} />
             </Field>
-            <NewSegment onCreated={(code) => form.setValue("segments", [...new Set([...getValues("segments"), code])], { shouldDirty: true })} />
+            <NewSegment known={(segments.data ?? []).map((s) => s.segmentCode)} onCreated={(code) => form.setValue("segments", [...new Set([...getValues("segments"), code])], { shouldDirty: true })} />
             <div className="flex items-center justify-between rounded-md border p-3">
               <div>
                 <Label htmlFor="loader-enabled">Enabled</Label>
