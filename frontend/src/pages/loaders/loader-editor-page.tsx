@@ -145,7 +145,7 @@ export default function LoaderEditorPage() {
           <CardHeader><CardTitle>Settings</CardTitle></CardHeader>
           <CardContent className="space-y-4">
             <Field label="Loader code" htmlFor="loader-code" error={errors.loaderCode?.message} hint={editing ? "The code cannot change." : "Unique, UPPER_SNAKE_CASE, e.g. DAILY_SALES"}>
-              <Input id="loader-code" className="font-mono" disabled={editing} aria-invalid={!!errors.loaderCode} {...register("loaderCode")} placeholder="DAILY_SALES" />
+              <Input id="loader-code" disabled={editing} aria-invalid={!!errors.loaderCode} {...register("loaderCode")} placeholder="DAILY_SALES" />
             </Field>
             <Field label="Source database" htmlFor="loader-source" error={errors.sourceDatabaseId?.message ?? (sources.isError ? errorMessage(sources.error) : undefined)}>
               <NativeSelect id="loader-source" aria-invalid={!!errors.sourceDatabaseId} {...register("sourceDatabaseId")}>

@@ -33,7 +33,7 @@ export function NewSegment({ onCreated, known = [] }: { onCreated: (code: string
   return (
     <div className="space-y-1.5">
       <div className="flex gap-2">
-        <Input aria-label="New segment code" className="w-28 shrink-0 font-mono" placeholder="EU_WEST" value={code} onChange={(e) => setCode(e.target.value)}
+        <Input aria-label="New segment code" className="w-28 shrink-0" placeholder="EU_WEST" value={code} onChange={(e) => setCode(e.target.value)}
           onKeyDown={(e) => { if (e.key === "Enter") { e.preventDefault(); submit(); } }} />
         <Input aria-label="New segment description" className="min-w-0 flex-1" placeholder="Description (optional)" value={description} onChange={(e) => setDescription(e.target.value)}
           onKeyDown={(e) => { if (e.key === "Enter") { e.preventDefault(); submit(); } }} />
