@@ -1,45 +1,11 @@
 // The web app's end-to-end scenario (issue 11) against a running platform at BASE_URL:
 // sign in, create a source and a loader, see its signals in the explorer, build charts and a
 // two-chart dashboard, change the time range, roll back a version; plus role-aware UI and
-// "401 → sign in". A source database with a read-only account is given through SRC_* variables.
+// "401 → sign in". A source database with a read-only account is given through SRC_* variables
+// (see fixtures.mjs).
 import { readFileSync } from "node:fs";
 import { BASE_URL, SHOTS, eventually, expect, launch, screenshot, step } from "./browser.mjs";
-
-const SRC = {
-  host: process.env.SRC_HOST ?? "127.0.0.1",
-  port: process.env.SRC_PORT ?? "5432",
-  db: process.env.SRC_DB,
-  user: process.env.SRC_USER,
-  password: process.env.SRC_PASSWORD,
-};
-if (!SRC.db || !SRC.user || !SRC.password) {
-  console.error("SRC_DB, SRC_USER and SRC_PASSWORD must name a PostgreSQL database with a read-only account (table payments)");
-  process.exit(2);
-}
-const ADMIN = { username: process.env.ADMIN_USER ?? "admin", password: process.env.ADMIN_PASSWORD ?? "admin123" };
-const suffix = Date.now().toString(36).slice(-5).toUpperCase();
-const LOADER = `E2E_PAYMENTS_${suffix}`;
-const SOURCE = `E2E source ${suffix}`;
-const CHART_A = `E2E payments avg ${suffix}`;
-const CHART_B = `E2E payment count ${suffix}`;
-const DASHBOARD = `E2E operations ${suffix}`;
-const SQL = `SELECT date_trunc('hour', created_at) AS load_time_stamp,
-       segment AS segment_code,
-       count(*) AS rec_count,
-       avg(amount) AS avg_val, sum(amount) AS sum_val,
-       min(amount) AS min_val, max(amount) AS max_val
-FROM payments
-GROUP BY 1, 2`;
-
-async function api(path, { method = "GET", body, token } = {}) {
-  const res = await fetch(BASE_URL + path, {
-    method, headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
+import { ADMIN, CHART_A, CHART_B, DASHBOARD, LOADER, SOURCE, SQL, SRC, api, suffix } from "./fixtures.mjs";
 
 const url = (page) => new URL(page.url());
 const { page, problems, close } = await launch();
@@ -378,6 +344,22 @@ try {
     await page.waitForURL(/\/login\?expired=1/);
     await page.getByText("Your session has ended").waitFor();
     await screenshot(page, "session-expired");
+  });
+
+  await step(page, "signing in again returns to the page; deleting a loader asks first", async () => {
+    await page.getByLabel("Username").fill(ADMIN.username);
+    await page.getByLabel("Password").fill(ADMIN.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/\/loaders$/);
+    const row = page.getByTestId(`loader-row-${LOADER}`);
+    await row.getByRole("button", { name: `Delete ${LOADER}` }).click();
+    await page.getByRole("alertdialog").getByText("The signals it collected are kept.").waitFor();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Cancel" }).click();
+    await row.waitFor();
+    await row.getByRole("button", { name: `Delete ${LOADER}` }).click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Delete" }).click();
+    await row.waitFor({ state: "detached" });
+    await page.getByText(`${LOADER} deleted`).waitFor();
   });
 
   const unexpected = problems.filter((p) => !/401|Unauthorized/.test(p));
