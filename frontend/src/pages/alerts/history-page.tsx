@@ -136,7 +136,7 @@ export default function HistoryPage() {
           <NativeSelect className="w-36" value={filters.status ?? ""} onChange={(e) => setParam("status", e.target.value)} aria-label="Status filter">
             <option value="">All statuses</option><option value="FIRING">Firing</option><option value="RESOLVED">Resolved</option>
           </NativeSelect>
-          <Input className="w-44 font-mono" placeholder="Loader code" value={loader} aria-label="Loader filter"
+          <Input className="w-44 font-mono text-[13px]" placeholder="Loader code" value={loader} aria-label="Loader filter"
             onChange={(e) => setLoader(e.target.value.toUpperCase())} onBlur={() => setParam("loaderCode", loader.trim())}
             onKeyDown={(e) => { if (e.key === "Enter") setParam("loaderCode", loader.trim()); }} />
           <div className="ml-auto"><TimeRangePicker value={range} onChange={(r) => { setRange(r); setPage(0); }} /></div>

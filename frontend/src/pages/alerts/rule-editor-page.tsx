@@ -147,7 +147,7 @@ export default function RuleEditorPage() {
               </Field>
               <Field label="Loader" htmlFor="rule-loader" error={errors.loaderCode?.message}
                 hint={facts.loaderParam ? "The chart is a template: choose the loader" : "Set by the chart"}>
-                <Input id="rule-loader" className="font-mono" readOnly={!facts.loaderParam} {...register("loaderCode")} />
+                <Input id="rule-loader" className="font-mono text-[13px]" readOnly={!facts.loaderParam} {...register("loaderCode")} />
               </Field>
               <Field label="Metric" htmlFor="rule-metric" error={errors.metric?.message}>
                 <NativeSelect id="rule-metric" {...register("metric")}>

@@ -131,7 +131,7 @@ export default function IncidentsPage() {
             </div>
             <Input className="w-40" placeholder="Assignee" defaultValue={filters.assignee} aria-label="Assignee filter" onBlur={(e) => update({ assignee: e.target.value.trim() })}
               onKeyDown={(e) => { if (e.key === "Enter") update({ assignee: e.currentTarget.value.trim() }); }} />
-            <Input className="w-40 font-mono" placeholder="Loader" defaultValue={filters.loaderCode} aria-label="Loader filter" onBlur={(e) => update({ loaderCode: e.target.value.trim() })}
+            <Input className="w-40 font-mono text-[13px]" placeholder="Loader" defaultValue={filters.loaderCode} aria-label="Loader filter" onBlur={(e) => update({ loaderCode: e.target.value.trim() })}
               onKeyDown={(e) => { if (e.key === "Enter") update({ loaderCode: e.currentTarget.value.trim() }); }} />
             <label className="flex items-center gap-1 text-xs text-muted-foreground">From
               <Input type="date" className="w-36" value={filters.from?.slice(0, 10) ?? ""} aria-label="Opened from" onChange={(e) => update({ from: e.target.value ? `${e.target.value}T00:00:00Z` : "" })} />

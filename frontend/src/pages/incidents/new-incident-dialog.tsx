@@ -52,7 +52,7 @@ export function NewIncidentDialog({ open, onOpenChange }: { open: boolean; onOpe
             <NativeSelect id="inc-severity" {...register("severity")}>{["CRITICAL", "HIGH", "WARNING", "INFO"].map((s) => <option key={s}>{s}</option>)}</NativeSelect>
           </Field>
           <Field label="Loader" htmlFor="inc-loader" error={errors.loaderCode?.message}>
-            <Input id="inc-loader" className="font-mono" {...register("loaderCode")} placeholder="(optional)" />
+            <Input id="inc-loader" className="font-mono text-[13px]" {...register("loaderCode")} placeholder="(optional)" />
           </Field>
           <Field label="Assignee" htmlFor="inc-assignee" className="col-span-2">
             <Input id="inc-assignee" {...register("assignee")} placeholder="username (optional)" />

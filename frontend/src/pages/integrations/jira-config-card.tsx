@@ -112,7 +112,7 @@ export function JiraConfigCard() {
               <Input id="jira-pat" type="password" autoComplete="new-password" placeholder={watch("hasStoredPat") ? "***" : ""} aria-invalid={!!errors.personalAccessToken} {...register("personalAccessToken")} />
             </Field>
           )}
-          <Field label="Project key" htmlFor="jira-project" error={errors.projectKey?.message}><Input id="jira-project" className="font-mono" aria-invalid={!!errors.projectKey} {...register("projectKey")} placeholder="OPS" /></Field>
+          <Field label="Project key" htmlFor="jira-project" error={errors.projectKey?.message}><Input id="jira-project" className="font-mono text-[13px]" aria-invalid={!!errors.projectKey} {...register("projectKey")} placeholder="OPS" /></Field>
           <Field label="Issue type" htmlFor="jira-issuetype" error={errors.issueType?.message}><Input id="jira-issuetype" aria-invalid={!!errors.issueType} {...register("issueType")} /></Field>
           <Field label="Webhook secret" htmlFor="jira-secret" error={errors.webhookSecret?.message} hint={`${secretHint(watch("hasStoredSecret"))} Jira signs webhooks to /api/v1/integrations/jira/webhook with it.`} className="md:col-span-2">
             <Input id="jira-secret" type="password" autoComplete="new-password" placeholder={watch("hasStoredSecret") ? "***" : ""} aria-invalid={!!errors.webhookSecret} {...register("webhookSecret")} />

@@ -67,7 +67,7 @@ function PolicyDialog({ policy, open, onOpenChange }: { policy: Policy | null; o
               )} />
             </Field>
             <Field label="Applies to loaders" htmlFor="policy-loaders" error={errors.loaderCodes?.message} hint="Comma separated; empty: every loader">
-              <Input id="policy-loaders" className="font-mono" {...register("loaderCodes")} placeholder="DEMO_PAYMENTS" />
+              <Input id="policy-loaders" className="font-mono text-[13px]" {...register("loaderCodes")} placeholder="DEMO_PAYMENTS" />
             </Field>
             <Field label="Repeat the ladder" htmlFor="policy-repeat" error={errors.repeat?.message} hint="Extra passes over all levels (0–5)">
               <Input id="policy-repeat" type="number" min={0} max={5} {...register("repeat")} />
