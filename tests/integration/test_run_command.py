@@ -69,7 +69,11 @@ def test_run_starts_everything_embedded_and_stops_cleanly(tmp_path):
             assert json.loads(r.read())["user"]["role"] == "ADMIN"
     finally:
         proc.send_signal(signal.SIGTERM)
-        output = proc.communicate(timeout=60)[0].decode()
+        try:
+            output = proc.communicate(timeout=60)[0].decode()
+        except subprocess.TimeoutExpired:
+            proc.kill()  # never leave a platform behind, even when the test fails
+            raise
     assert proc.returncode == 0, output[-3000:]
     assert "platform stopped" in output
     time.sleep(0.5)

@@ -15,7 +15,6 @@ from vigil.settings import get_settings
 def _run(_: argparse.Namespace) -> int:
     from vigil.local.runtime import LocalRuntime
 
-    runtime = LocalRuntime(get_settings()).start()
     done = threading.Event()
 
     def _stop(signum: int, _frame: object) -> None:
@@ -23,8 +22,12 @@ def _run(_: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
+    runtime = LocalRuntime(get_settings()).start()
     print(f"Vigil is running at {runtime.base_url}  (admin / admin123; Ctrl-C stops)", flush=True)
-    done.wait()
+    # Wake up now and then: a signal delivered to another thread does not interrupt a wait
+    # without a timeout, so the main thread would never run the handler.
+    while not done.wait(0.5):
+        pass
     runtime.stop()
     return 0
 
