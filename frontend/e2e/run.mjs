@@ -195,7 +195,27 @@ try {
     });
   }
 
+  await step(page, "chart versions: edit, compare, roll back", async () => {
+    await page.goto(`${BASE_URL}/charts/${chartIds[0]}`);
+    await page.getByLabel("Units").fill("USD");
+    await page.getByRole("button", { name: "Save chart" }).click();
+    await page.getByText("Chart saved (version 2)").waitFor();
+    await page.getByRole("tab", { name: "Versions" }).click();
+    await page.getByRole("button", { name: "Compare version 1" }).click();
+    const diff = page.getByTestId("diff");
+    await diff.getByText("visualization.units").waitFor();
+    expect((await diff.textContent()).includes("USD"), "the diff shows the new unit");
+    await screenshot(page, "chart-versions");
+    await page.getByRole("button", { name: "Roll back chart to version 1" }).click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Roll back" }).click();
+    await page.getByText("Rolled back: now version 3").waitFor();
+    await eventually(async () => (await page.getByLabel("Units").inputValue()) === "EUR", { message: "the form shows the rolled-back unit" });
+  });
+
   await step(page, "save a chart as a template", async () => {
+    await page.goto(`${BASE_URL}/charts/${chartIds[1]}`);
+    await page.getByLabel("Name").waitFor();
+    await eventually(async () => (await page.getByLabel("Name").inputValue()) === CHART_B);
     await page.getByRole("button", { name: "Save as template" }).click();
     await page.getByText(`Template “${CHART_B} (template)” saved`).waitFor();
     await page.goto(`${BASE_URL}/charts`);

@@ -1,7 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "./client";
 import { itemsOf } from "./list";
-import type { Chart, ChartDefinition, Page, SignalQueryResult, Version } from "./types";
+import type { Chart, ChartDefinition, Diff, Page, SignalQueryResult, Version } from "./types";
 
 const BASE = "/api/v1/charts";
 
@@ -77,5 +77,25 @@ export function useDuplicateChart() {
   return useMutation({
     mutationFn: (id: string) => api.post<Chart>(`${BASE}/${id}/duplicate`),
     onSuccess: () => qc.invalidateQueries({ queryKey: chartKeys.all }),
+  });
+}
+
+export function useChartDiff(id: string, from: number | null, to: number | null) {
+  return useQuery({
+    queryKey: [...chartKeys.versions(id), "diff", from, to],
+    queryFn: () => api.get<Diff>(`${BASE}/${id}/versions/diff`, { from: from!, to: to! }),
+    enabled: from !== null && to !== null && from !== to,
+  });
+}
+
+export function useRollbackChart() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, version }: { id: string; version: number }) =>
+      api.post<Chart>(`${BASE}/${id}/rollback/${version}`, { message: `Rolled back to version ${version}` }),
+    onSuccess: (chart) => {
+      qc.invalidateQueries({ queryKey: chartKeys.all });
+      qc.setQueryData(chartKeys.one(chart.id), chart);
+    },
   });
 }

@@ -27,6 +27,7 @@ import { Input, NativeSelect } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { toast } from "@/components/ui/toast";
+import { ChartVersions } from "./chart-versions";
 
 export default function ChartEditorPage() {
   const { id } = useParams();
@@ -178,6 +179,7 @@ export default function ChartEditorPage() {
               <TabsList>
                 <TabsTrigger value="preview">Live preview</TabsTrigger>
                 <TabsTrigger value="json">JSON definition</TabsTrigger>
+                {id && chart.data && <TabsTrigger value="versions">Versions</TabsTrigger>}
               </TabsList>
               <TimeRangePicker value={range} onChange={setRange} />
             </CardHeader>
@@ -189,6 +191,9 @@ export default function ChartEditorPage() {
                   : preview.data && preview.data.dataPoints.length === 0 ? <EmptyState title="No signals in this range" description="Try a longer time range." />
                   : preview.data && <SignalChart {...specFromDefinition(definition, preview.data.dataPoints)} slider height={420} />}
               </TabsContent>
+              {id && chart.data && (
+                <TabsContent value="versions" className="mt-0"><ChartVersions id={id} current={chart.data.version} /></TabsContent>
+              )}
               <TabsContent value="json" className="mt-0">
                 <pre data-testid="chart-json" className="max-h-[480px] overflow-auto rounded-md border bg-muted/40 p-4 font-mono text-xs leading-relaxed">{JSON.stringify(definition, null, 2)}</pre>
               </TabsContent>
