@@ -32,7 +32,6 @@ from vigil.db import get_database  # noqa: E402
 from vigil.events import publisher  # noqa: E402
 from vigil.local.runtime import LocalRuntime  # noqa: E402
 from vigil.notifications import repository as repo  # noqa: E402
-from vigil.platform.resources import REPO_ROOT  # noqa: E402
 
 TARGET_P95_SECONDS = 2.0
 LOADER = "BENCH_NOTIFY"
@@ -67,10 +66,7 @@ def main(n: int) -> dict:
     svc = services_mod.start(tmp)
     smtp, middleware = SmtpDouble().start(), MiddlewareDouble().start()
     settings_mod.configure(svc.settings)
-    functions = tmp / "functions"
-    functions.mkdir()
-    (functions / "notifications").symlink_to(REPO_ROOT / "functions" / "notifications")
-    runtime = LocalRuntime(notification_settings(smtp, middleware), functions_dir=functions, serve=False).start()
+    runtime = LocalRuntime(notification_settings(smtp, middleware), only=["notifications"], serve=False).start()
     try:
         _policy()
         latencies, missed = collect(n, lambda: _send_and_wait(smtp))

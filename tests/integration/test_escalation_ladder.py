@@ -11,35 +11,25 @@ import uuid
 import pytest
 
 from tests.support.notification_doubles import MiddlewareDouble, SmtpDouble, notification_settings
+from tests.support.wait import eventually
 from vigil import aws
 from vigil.events import publisher
 from vigil.local.runtime import LocalRuntime
-from vigil.platform.resources import REPO_ROOT
 
 GROUPS = "/api/v1/notifications/contact-groups"
 POLICIES = "/api/v1/notifications/escalation-policies"
 
 
 @pytest.fixture(scope="module")
-def ladder(services, tmp_path_factory):
+def ladder(services):
     smtp, middleware = SmtpDouble().start(), MiddlewareDouble().start()
-    functions = tmp_path_factory.mktemp("functions")
-    (functions / "notifications").symlink_to(REPO_ROOT / "functions" / "notifications")
-    runtime = LocalRuntime(notification_settings(smtp, middleware), functions_dir=functions, serve=False).start()
+    runtime = LocalRuntime(notification_settings(smtp, middleware), only=["notifications"], serve=False).start()
     yield smtp, middleware
     runtime.stop()
     smtp.stop()
     middleware.stop()
 
 
-def _wait(predicate, timeout: float = 15.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    return predicate()
 
 
 def _setup(operator, loader: str, *, first_wait: int = 2, second_wait: int = 3):
@@ -83,14 +73,14 @@ def test_alert_fires_email_then_sms_and_ack_stops_before_the_voice_call(ladder, 
     assert mail["Subject"] == "[CRITICAL] Orders dropped triggered"
     assert f"/alerts/{alert_id}" in mail.get_body(("plain",)).get_content()
     # AND after the level's wait, the SMS from the middleware
-    sms = _wait(lambda: [c for c in middleware.channel_calls("sms") if c["body"]["to"] == ann["phone"]])
+    sms = eventually(lambda: [c for c in middleware.channel_calls("sms") if c["body"]["to"] == ann["phone"]])
     assert len(sms) == 1 and time.time() - email_at >= 1.0
     assert sms[0]["body"]["text"].startswith("[CRITICAL] Orders dropped triggered")
 
     # WHEN someone acknowledges the alert (as POST /api/v1/alerts/{id}/acknowledge publishes it)
     publisher.publish("alert.acknowledged", {"alertId": alert_id, "ruleId": "r", "acknowledgedBy": "ann",
                                              "acknowledgedAt": "2026-11-27T06:01:00Z"})
-    esc = _wait(lambda: (e := _escalation(viewer, alert_id)) and e["status"] == "ACKNOWLEDGED" and e)
+    esc = eventually(lambda: (e := _escalation(viewer, alert_id)) and e["status"] == "ACKNOWLEDGED" and e)
     assert esc and esc["acknowledgedBy"] == "ann"
     # THEN the execution is stopped and no voice call or manager mail follows
     execution = aws.client("stepfunctions").describe_execution(executionArn=esc["executionArn"])
@@ -125,7 +115,7 @@ def test_incident_opens_pages_and_investigating_stops_it(ladder, operator, viewe
 
     publisher.publish("incident.updated", {"incidentId": incident_id, "actor": "ann",
                                            "changes": {"status": {"from": "NEW", "to": "INVESTIGATING"}}})
-    esc = _wait(lambda: (e := _escalation(viewer, incident_id)) and e["status"] == "ACKNOWLEDGED" and e)
+    esc = eventually(lambda: (e := _escalation(viewer, incident_id)) and e["status"] == "ACKNOWLEDGED" and e)
     assert esc, _escalation(viewer, incident_id)
     execution = aws.client("stepfunctions").describe_execution(executionArn=esc["executionArn"])
     assert execution["status"] == "ABORTED"
@@ -142,5 +132,5 @@ def test_a_manual_notification_is_delivered_and_traceable(ladder, operator, view
     mail = smtp.wait_for(to)[0]
     assert str(mail["Subject"]).strip() == "Maintenance tonight"
     query = {"eventId": res.body["requestId"]}
-    rows = _wait(lambda: viewer.get("/api/v1/notifications/log", query=query).body["items"])
+    rows = eventually(lambda: viewer.get("/api/v1/notifications/log", query=query).body["items"])
     assert [(r["recipient"], r["status"], r["template"]) for r in rows] == [(to, "sent", "manual")]

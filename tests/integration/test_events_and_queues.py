@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.wait import eventually
 from vigil import aws
 from vigil.events import publisher
 from vigil.events.catalog import make
@@ -34,14 +35,6 @@ def _seen(store, queue: str) -> list[str]:
     return store.client.lrange(store.key("probe", queue), 0, -1)
 
 
-def _wait_for(predicate, timeout: float = 15.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    return predicate()
 
 
 def _queue_url(logical: str) -> str:
@@ -54,8 +47,8 @@ def test_an_event_reaches_each_subscribed_queue_and_no_other(runtime, store):
     run = publisher.publish("loader.run.requested", {"loaderCode": "X", "executionId": "e1"})
 
     # THEN each subscriber's handler saw exactly the events it subscribed to
-    assert _wait_for(lambda: ping.id in _seen(store, "probe-a") and ping.id in _seen(store, "probe-b"))
-    assert _wait_for(lambda: run.id in _seen(store, "probe-c") and run.id in _seen(store, "probe-b"))
+    assert eventually(lambda: ping.id in _seen(store, "probe-a") and ping.id in _seen(store, "probe-b"))
+    assert eventually(lambda: run.id in _seen(store, "probe-c") and run.id in _seen(store, "probe-b"))
     time.sleep(1.5)  # give a wrong delivery time to show up
     assert _seen(store, "probe-a") == [ping.id]
     assert sorted(_seen(store, "probe-b")) == sorted([ping.id, run.id])
@@ -67,7 +60,7 @@ def test_a_redelivered_message_is_processed_once(runtime, store):
     # WHEN the same event arrives twice (SQS is at-least-once)
     for _ in range(2):
         publisher.send_to_queue("probe-a", envelope)
-    _wait_for(lambda: envelope.id in _seen(store, "probe-a"))
+    eventually(lambda: envelope.id in _seen(store, "probe-a"))
     time.sleep(2)
     # THEN the handler ran once and both copies left the queue
     assert _seen(store, "probe-a").count(envelope.id) == 1
@@ -152,4 +145,4 @@ def test_a_state_machine_waits_then_sends_to_a_queue(runtime, store):
                if m["name"] == get_settings().resource_name("probe-wait"))
     envelope = make("loader.run.requested", {"loaderCode": "SFN", "executionId": "e-sfn"})
     sfn.start_execution(stateMachineArn=arn, input=json.dumps({"message": envelope.to_json()}))
-    assert _wait_for(lambda: envelope.id in _seen(store, "probe-c"), timeout=20)
+    assert eventually(lambda: envelope.id in _seen(store, "probe-c"), timeout=20)

@@ -4,26 +4,21 @@ the issue created and then transitioned."""
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
-
 import pytest
 
 from tests.support.jira_double import JiraDouble
-from tests.support.jira_helpers import APP, QUEUE, configure, mapping
+from tests.support.jira_helpers import QUEUE, configure, mapping
 from tests.support.queues import purge
+from tests.support.wait import eventually
 from vigil.local.runtime import LocalRuntime
 from vigil.settings import get_settings
 
 
 @pytest.fixture(scope="module")
-def runtime(services, tmp_path_factory):
+def runtime(services):
     purge(QUEUE)  # earlier tests' incident events would otherwise be worked off first
     # Only the integrations app's pollers run: other teams' consumers are not disturbed.
-    functions = tmp_path_factory.mktemp("functions")
-    (functions / "integrations").mkdir()
-    (functions / "integrations" / "app.py").symlink_to(Path(APP))
-    rt = LocalRuntime(get_settings(), functions_dir=functions, serve=False).start()
+    rt = LocalRuntime(get_settings(), only=["integrations"], serve=False).start()
     yield rt
     rt.stop()
 
@@ -35,14 +30,6 @@ def double(services):
     d.stop()
 
 
-def _wait_for(predicate, timeout: float = 15.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    return predicate()
 
 
 def test_an_incident_opened_and_worked_in_vigil_appears_and_moves_in_jira(runtime, double, operator):
@@ -51,7 +38,7 @@ def test_an_incident_opened_and_worked_in_vigil_appears_and_moves_in_jira(runtim
     assert created.status == 201, created
     incident_id = created.body["id"]
 
-    row = _wait_for(lambda: (m := mapping(incident_id)) and m["jira_key"] and m)
+    row = eventually(lambda: (m := mapping(incident_id)) and m["jira_key"] and m)
     assert row and row["status"] == "SYNCED"
     key = row["jira_key"]
     assert double.issues[key]["fields"]["priority"] == {"name": "Highest"}
@@ -60,5 +47,5 @@ def test_an_incident_opened_and_worked_in_vigil_appears_and_moves_in_jira(runtim
 
     moved = operator.put(f"/api/v1/incidents/{incident_id}/status", {"status": "INVESTIGATING"})
     assert moved.status == 200, moved
-    assert _wait_for(lambda: double.issues[key]["fields"]["status"]["name"] == "In Progress")
+    assert eventually(lambda: double.issues[key]["fields"]["status"]["name"] == "In Progress")
     assert len(double.creates) == 1

@@ -4,12 +4,12 @@ DLQ redrive that puts a message back in front of its consumer."""
 from __future__ import annotations
 
 import re
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.support.wait import eventually
 from vigil import aws
 from vigil.events import publisher
 from vigil.events.catalog import make
@@ -42,13 +42,6 @@ def _value(text: str, series: str) -> float:
     return float(found.group(1)) if found else 0.0
 
 
-def _eventually(predicate, timeout: float = 20.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if value := predicate():
-            return value
-        time.sleep(0.2)
-    return predicate()
 
 
 def test_metrics_show_processed_messages_and_their_lag(runtime, store):
@@ -56,8 +49,8 @@ def test_metrics_show_processed_messages_and_their_lag(runtime, store):
     before = _value(first, 'vigil_queue_messages_total{consumer="probe-a",outcome="processed"}')
     published = _value(first, 'vigil_events_published_total{type="platform.ping"}')
     ping = publisher.publish("platform.ping", {"note": "metrics"})
-    assert _eventually(lambda: ping.id in store.client.lrange(store.key("probe", "probe-a"), 0, -1))
-    text = _eventually(lambda: (t := _scrape(runtime)) and _value(
+    assert eventually(lambda: ping.id in store.client.lrange(store.key("probe", "probe-a"), 0, -1))
+    text = eventually(lambda: (t := _scrape(runtime)) and _value(
         t, 'vigil_queue_messages_total{consumer="probe-a",outcome="processed"}') > before and t)
     assert _value(text, 'vigil_queue_messages_total{consumer="probe-a",outcome="processed"}') >= before + 1
     assert _value(text, 'vigil_queue_lag_seconds_count{consumer="probe-a"}') >= 1
@@ -70,7 +63,7 @@ def test_a_dead_lettered_message_shows_as_dlq_depth(runtime):
     publisher.send_to_queue("probe-failing", make("incident.updated", {
         "incidentId": "i-1", "incidentNumber": "INC-1", "status": "OPEN", "severity": "LOW", "title": "t",
         "changes": {}}))
-    text = _eventually(lambda: (t := _scrape(runtime)) and _value(t, 'vigil_dlq_depth{queue="probe-failing"}') >= 1
+    text = eventually(lambda: (t := _scrape(runtime)) and _value(t, 'vigil_dlq_depth{queue="probe-failing"}') >= 1
                        and t, timeout=30)
     assert _value(text, 'vigil_dlq_depth{queue="probe-failing"}') >= 1
     assert _value(text, 'vigil_queue_messages_total{consumer="probe-failing",outcome="dead_lettered"}') >= 1
@@ -97,7 +90,7 @@ def test_redrive_moves_dead_letters_back_to_their_consumer(runtime, store):
     result = dlq.redrive(load(DEFINITION), "probe-c")
     # THEN the consumer processes it and the DLQ is empty
     assert result["moved"] >= 1
-    assert _eventually(lambda: envelope.id in store.client.lrange(store.key("probe", "probe-c"), 0, -1))
+    assert eventually(lambda: envelope.id in store.client.lrange(store.key("probe", "probe-c"), 0, -1))
     assert dlq.depths(load(DEFINITION))["probe-c"] == 0
     with pytest.raises(ValueError, match="unknown queue"):
         dlq.redrive(load(DEFINITION), "nope")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,5 +56,12 @@ def load_app(path: Path) -> LoadedApp:
     return loaded
 
 
-def load_all(functions_dir: Path = FUNCTIONS_DIR) -> list[LoadedApp]:
-    return [load_app(p) for p in sorted(functions_dir.glob("*/app.py"))]
+def load_all(functions_dir: Path = FUNCTIONS_DIR, *, only: Sequence[str] | None = None) -> list[LoadedApp]:
+    """Every app under `functions_dir`, or just the services named in `only`."""
+    paths = sorted(functions_dir.glob("*/app.py"))
+    if only is not None:
+        unknown = set(only) - {p.parent.name for p in paths}
+        if unknown:
+            raise ValueError(f"no such service(s) under {functions_dir}: {sorted(unknown)}")
+        paths = [p for p in paths if p.parent.name in only]
+    return [load_app(p) for p in paths]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -44,12 +44,16 @@ class LocalRuntime:
         functions_dir: Path = FUNCTIONS_DIR,
         serve: bool = True,
         run_queues: bool = True,
+        only: Sequence[str] | None = None,
     ) -> None:
+        """`only` names the services to load (a test of one consumer keeps the others' pollers
+        out of its way); default: every app under `functions_dir`."""
         self.settings = settings
         self.definition = definition
         self.functions_dir = functions_dir
         self.serve = serve
         self.run_queues = run_queues
+        self.only = only
         self.embedded = Embedded()
         self.stop_event = threading.Event()
         self.apps: list[LoadedApp] = []
@@ -96,7 +100,7 @@ class LocalRuntime:
 
             seed.run_all()
 
-        self.apps = load_all(self.functions_dir)
+        self.apps = load_all(self.functions_dir, only=self.only)
         if self.run_queues:
             self.pollers = start_pollers(self.apps, s, self.stop_event)
         self.scheduler = Scheduler(self.apps)
