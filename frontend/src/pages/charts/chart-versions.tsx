@@ -23,7 +23,7 @@ export function ChartVersions({ id, current }: { id: string; current: number }) 
   if (versions.isError) return <ErrorState error={versions.error} onRetry={() => versions.refetch()} />;
   const list = [...(versions.data ?? [])].sort((a, b) => b.version - a.version);
   return (
-    <div className="grid gap-4 lg:grid-cols-[320px_1fr]">
+    <div className="grid gap-4 lg:grid-cols-[280px_minmax(0,1fr)]">
       <ul className="divide-y rounded-md border text-sm">
         {list.map((v) => (
           <li key={v.version} className={cn("flex items-center gap-2 px-3 py-2", picked === v.version && "bg-primary/5")}>

@@ -41,10 +41,10 @@ export function DiffView({ changes, names = {} }: { changes: Array<Record<string
       {changes.map((c, i) => {
         const op = String(c.op ?? "changed");
         return (
-          <li key={i} className="grid grid-cols-[90px_minmax(220px,1.2fr)_2fr] items-start gap-3 px-3 py-2 text-sm">
+          <li key={i} className="grid grid-cols-[72px_minmax(0,1fr)_minmax(0,1.3fr)] items-start gap-3 px-3 py-2 text-sm">
             <span className={cn("w-fit rounded px-1.5 py-0.5 text-xs font-medium", OP_STYLE[op] ?? "bg-muted")}>{op}</span>
             <span className="break-all font-mono text-xs">{readablePath(show(c.path), names) || "(root)"}</span>
-            <span className="break-all font-mono text-xs">
+            <span className="break-words font-mono text-xs">
               {op !== "added" && <span className="text-destructive line-through decoration-destructive/40">{show(c.from)}</span>}
               {op === "changed" && <span className="mx-1.5 text-muted-foreground">→</span>}
               {op !== "removed" && <span className="text-success">{show(c.to)}</span>}
