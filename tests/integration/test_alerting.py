@@ -200,3 +200,12 @@ def test_last_month_baseline_uses_the_calendar_month(operator, now, then):
     assert result.status == 200, result
     last = result.body["timeline"][-1]
     assert last["baselineChange"] == pytest.approx(50.0) and last["state"] == "FIRING"
+
+
+def test_filters_with_ids_that_name_nothing_return_empty_pages(viewer):
+    for path, query in (("/api/v1/alerts/silences", {"ruleId": "not-a-uuid"}),
+                        ("/api/v1/alerts/history", {"ruleId": "not-a-uuid"}),
+                        ("/api/v1/alerts/rules", {"chartId": "not-a-uuid"})):
+        result = viewer.get(path, query=query)
+        assert result.status == 200 and result.body["total"] == 0, (path, result)
+    assert viewer.get("/api/v1/alerts/not-a-uuid").status == 404

@@ -8,6 +8,7 @@ from typing import Any
 
 from vigil import db as db_adapter
 from vigil.db import Row, Session
+from vigil.querying import Where, page
 
 RULE_COLS = ("r.id::text AS id, r.rule_name, r.chart_id::text AS chart_id, r.loader_code, r.severity, r.status, "
              "r.definition, r.labels, r.interval_seconds, r.next_evaluation_at, r.version, r.created_by, "
@@ -56,25 +57,14 @@ def delete_rule(s: Session, rule_id: str) -> None:
 
 def search_rules(s: Session, *, q: str | None, status: str | None, severity: str | None,
                  loader_code: str | None, chart_id: str | None, limit: int, offset: int) -> tuple[list[Row], int]:
-    where: list[str] = ["true"]
-    params: list[Any] = []
-    if q:
-        where.append("r.rule_name ILIKE %s")
-        params.append(f"%{q}%")
+    where = (Where().contains(["r.rule_name"], q).equals("r.severity", severity)
+             .equals("r.loader_code", loader_code).equals("r.chart_id::text", chart_id))
     if status == "FIRING":
-        where.append("EXISTS (SELECT 1 FROM alert_rule_states st WHERE st.rule_id = r.id AND st.state = 'FIRING')")
-    elif status:
-        where.append("r.status = %s")
-        params.append(status)
-    for column, value in (("r.severity", severity), ("r.loader_code", loader_code), ("r.chart_id::text", chart_id)):
-        if value:
-            where.append(f"{column} = %s")
-            params.append(value)
-    cond = " AND ".join(where)
-    total = int(s.scalar(f"SELECT count(*) FROM alert_rules r WHERE {cond}", params))
-    rows = s.fetch_all(f"SELECT {RULE_COLS} FROM alert_rules r WHERE {cond} ORDER BY lower(r.rule_name), r.id "
-                       "LIMIT %s OFFSET %s", (*params, limit, offset))
-    return rows, total
+        where.add("EXISTS (SELECT 1 FROM alert_rule_states st WHERE st.rule_id = r.id AND st.state = 'FIRING')")
+    else:
+        where.equals("r.status", status)
+    return page(s, select=RULE_COLS, source="alert_rules r", where=where, order_by="lower(r.rule_name), r.id",
+                limit=limit, offset=offset)
 
 
 def due_rules(s: Session, now: datetime, limit: int) -> list[Row]:
@@ -178,26 +168,14 @@ def acknowledge(s: Session, alert_id: str, *, by: str, at: datetime) -> Row | No
 def search_alerts(s: Session, *, rule_id: str | None, severity: str | None, status: str | None,
                   loader_code: str | None, since: datetime | None, until: datetime | None,
                   acknowledged: bool | None, limit: int, offset: int) -> tuple[list[Row], int]:
-    where: list[str] = ["true"]
-    params: list[Any] = []
-    for column, value in (("rule_id::text", rule_id), ("severity", severity), ("status", status),
-                          ("loader_code", loader_code)):
-        if value:
-            where.append(f"{column} = %s")
-            params.append(value)
-    if since:
-        where.append("triggered_at >= %s")
-        params.append(since)
-    if until:
-        where.append("triggered_at <= %s")
-        params.append(until)
+    where = (Where().equals("rule_id::text", rule_id).equals("severity", severity).equals("status", status)
+             .equals("loader_code", loader_code).at_least("triggered_at", since))
+    if until is not None:
+        where.add("triggered_at <= %s", until)
     if acknowledged is not None:
-        where.append("acknowledged_at IS NOT NULL" if acknowledged else "acknowledged_at IS NULL")
-    cond = " AND ".join(where)
-    total = int(s.scalar(f"SELECT count(*) FROM alerts WHERE {cond}", params))
-    rows = s.fetch_all(f"SELECT {ALERT_COLS} FROM alerts WHERE {cond} ORDER BY triggered_at DESC, id "
-                       "LIMIT %s OFFSET %s", (*params, limit, offset))
-    return rows, total
+        where.add("acknowledged_at IS NOT NULL" if acknowledged else "acknowledged_at IS NULL")
+    return page(s, select=ALERT_COLS, source="alerts", where=where, order_by="triggered_at DESC, id", limit=limit,
+                offset=offset)
 
 
 # -- silences -----------------------------------------------------------------------------
@@ -223,19 +201,12 @@ def silences_overlapping(s: Session, start: datetime, end: datetime) -> list[Row
 
 def search_silences(s: Session, *, active: bool | None, rule_id: str | None, limit: int,
                     offset: int) -> tuple[list[Row], int]:
-    where: list[str] = ["true"]
-    params: list[Any] = []
+    where = Where().equals("rule_id::text", rule_id)
     if active is not None:
-        where.append("(starts_at <= now() AND ends_at > now())" if active else
-                     "NOT (starts_at <= now() AND ends_at > now())")
-    if rule_id:
-        where.append("rule_id = %s")
-        params.append(rule_id)
-    cond = " AND ".join(where)
-    total = int(s.scalar(f"SELECT count(*) FROM alert_silences WHERE {cond}", params))
-    rows = s.fetch_all(f"SELECT {SILENCE_COLS} FROM alert_silences WHERE {cond} ORDER BY starts_at DESC "
-                       "LIMIT %s OFFSET %s", (*params, limit, offset))
-    return rows, total
+        now_on = "(starts_at <= now() AND ends_at > now())"
+        where.add(now_on if active else f"NOT {now_on}")
+    return page(s, select=SILENCE_COLS, source="alert_silences", where=where, order_by="starts_at DESC",
+                limit=limit, offset=offset)
 
 
 def get_silence(s: Session, silence_id: str) -> Row | None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from vigil import db as db_adapter
 from vigil.db import Row, Session
+from vigil.querying import Where, page
 
 _COLS = ("id::text AS id, name, chart_type, is_template, parent_id::text AS parent_id, definition, "
          "version, created_by, created_at, updated_by, updated_at")
@@ -45,22 +46,11 @@ def update(s: Session, chart_id: str, *, definition: dict[str, Any], author: str
 
 def search(s: Session, *, q: str | None, template: bool | None, chart_type: str | None,
            limit: int, offset: int) -> tuple[list[Row], int]:
-    where: list[str] = ["true"]
-    params: list[Any] = []
+    where = Where().equals("is_template", template).equals("chart_type", chart_type)
     if q:
-        where.append("(search @@ plainto_tsquery('simple', %s) OR name ILIKE %s)")
-        params += [q, f"%{q}%"]
-    if template is not None:
-        where.append("is_template = %s")
-        params.append(template)
-    if chart_type:
-        where.append("chart_type = %s")
-        params.append(chart_type)
-    cond = " AND ".join(where)
-    total = int(s.scalar(f"SELECT count(*) FROM charts WHERE {cond}", params))
-    rows = s.fetch_all(f"SELECT {_COLS} FROM charts WHERE {cond} ORDER BY updated_at DESC, id LIMIT %s OFFSET %s",
-                       (*params, limit, offset))
-    return rows, total
+        where.add("(search @@ plainto_tsquery('simple', %s) OR name ILIKE %s)", q, f"%{q}%")
+    return page(s, select=_COLS, source="charts", where=where, order_by="updated_at DESC, id", limit=limit,
+                offset=offset)
 
 
 def dependents(s: Session, chart_id: str) -> list[dict[str, str]]:

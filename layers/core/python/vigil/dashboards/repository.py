@@ -6,6 +6,7 @@ from typing import Any
 
 from vigil import db as db_adapter
 from vigil.db import Row, Session
+from vigil.querying import Where, page
 
 _COLS = "id::text AS id, name, definition, version, created_by, created_at, updated_by, updated_at"
 
@@ -48,12 +49,9 @@ def delete(s: Session, dashboard_id: str) -> None:
 
 
 def search(s: Session, *, q: str | None, limit: int, offset: int) -> tuple[list[Row], int]:
-    cond, params = ("(name ILIKE %s OR coalesce(definition->>'description', '') ILIKE %s)", [f"%{q}%"] * 2) \
-        if q else ("true", [])
-    total = int(s.scalar(f"SELECT count(*) FROM dashboards WHERE {cond}", params))
-    rows = s.fetch_all(f"SELECT {_COLS} FROM dashboards WHERE {cond} ORDER BY lower(name), id LIMIT %s OFFSET %s",
-                       (*params, limit, offset))
-    return rows, total
+    where = Where().contains(["name", "coalesce(definition->>'description', '')"], q)
+    return page(s, select=_COLS, source="dashboards", where=where, order_by="lower(name), id", limit=limit,
+                offset=offset)
 
 
 def existing_charts(s: Session, chart_ids: list[str]) -> set[str]:

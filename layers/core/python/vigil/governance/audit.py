@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from vigil import db as db_adapter
 from vigil.db import Database, Session
+from vigil.querying import Where, page
 
 
 class AuditFn(Protocol):
@@ -75,28 +76,9 @@ def search(
     database: Database, *, actor: str | None, action: str | None, entity_type: str | None,
     entity_id: str | None, since: datetime | None, until: datetime | None, limit: int, offset: int,
 ) -> tuple[list[dict[str, Any]], int]:
-    where: list[str] = ["true"]
-    params: list[Any] = []
-    for column, value in (("actor", actor), ("entity_type", entity_type), ("entity_id", entity_id)):
-        if value:
-            where.append(f"{column} = %s")
-            params.append(value)
-    if action:
-        where.append("action ILIKE %s")
-        params.append(f"%{action}%")
-    if since:
-        where.append("at >= %s")
-        params.append(since)
-    if until:
-        where.append("at < %s")
-        params.append(until)
-    cond = " AND ".join(where)
+    where = (Where().equals("actor", actor).equals("entity_type", entity_type).equals("entity_id", entity_id)
+             .contains(["action"], action).at_least("at", since).before("at", until))
     with database.session() as s:
-        total = int(s.scalar(f"SELECT count(*) FROM audit_log WHERE {cond}", params))
-        rows = s.fetch_all(
-            f"SELECT id, at, actor, actor_role, action, entity_type, entity_id, before, after, "
-            f"request_id, client_ip FROM audit_log WHERE {cond} ORDER BY at DESC, id DESC "
-            f"LIMIT %s OFFSET %s",
-            (*params, limit, offset),
-        )
-    return rows, total
+        return page(s, select="id, at, actor, actor_role, action, entity_type, entity_id, before, after, "
+                    "request_id, client_ip", source="audit_log", where=where, order_by="at DESC, id DESC",
+                    limit=limit, offset=offset)

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from vigil.db import Row, Session
+from vigil.querying import Where, page
 
 _USER_COLS = "id::text AS id, username, email, password_hash, role, disabled, created_at, last_login_at"
 
@@ -43,24 +44,9 @@ def update(s: Session, user_id: str, fields: dict[str, Any]) -> Row | None:
 
 def search(s: Session, *, q: str | None, role: str | None, disabled: bool | None,
            limit: int, offset: int) -> tuple[list[Row], int]:
-    where: list[str] = ["true"]
-    params: list[Any] = []
-    if q:
-        where.append("(username ILIKE %s OR coalesce(email, '') ILIKE %s)")
-        params += [f"%{q}%", f"%{q}%"]
-    if role:
-        where.append("role = %s")
-        params.append(role)
-    if disabled is not None:
-        where.append("disabled = %s")
-        params.append(disabled)
-    cond = " AND ".join(where)
-    total = s.scalar(f"SELECT count(*) FROM users WHERE {cond}", params)
-    rows = s.fetch_all(
-        f"SELECT {_USER_COLS} FROM users WHERE {cond} ORDER BY lower(username) LIMIT %s OFFSET %s",
-        (*params, limit, offset),
-    )
-    return rows, int(total)
+    where = Where().contains(["username", "coalesce(email, '')"], q).equals("role", role).equals("disabled", disabled)
+    return page(s, select=_USER_COLS, source="users", where=where, order_by="lower(username)", limit=limit,
+                offset=offset)
 
 
 def count_users(s: Session) -> int:
