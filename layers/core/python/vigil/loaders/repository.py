@@ -12,6 +12,7 @@ from typing import Any
 from vigil import crypto
 from vigil import db as db_adapter
 from vigil.db import Row, Session
+from vigil.querying import Where, page
 
 SOURCE_PASSWORD = crypto.register("source_databases", "id", "password_enc")
 LOADER_SQL = crypto.register("loaders", "id", "loader_sql_enc")
@@ -62,19 +63,9 @@ def delete_source(s: Session, source_id: str) -> int:
 
 
 def search_sources(s: Session, *, q: str | None, type_: str | None, limit: int, offset: int) -> tuple[list[Row], int]:
-    where: list[str] = ["true"]
-    params: list[Any] = []
-    if q:
-        where.append("(name ILIKE %s OR host ILIKE %s OR db_name ILIKE %s)")
-        params += [f"%{q}%"] * 3
-    if type_:
-        where.append("type = %s")
-        params.append(type_)
-    cond = " AND ".join(where)
-    total = int(s.scalar(f"SELECT count(*) FROM source_databases WHERE {cond}", params))
-    rows = s.fetch_all(f"SELECT {_SOURCE_COLS} FROM source_databases WHERE {cond} ORDER BY lower(name) "
-                       f"LIMIT %s OFFSET %s", (*params, limit, offset))
-    return rows, total
+    where = Where().contains(["name", "host", "db_name"], q).equals("type", type_)
+    return page(s, select=_SOURCE_COLS, source="source_databases", where=where, order_by="lower(name)",
+                limit=limit, offset=offset)
 
 
 def loaders_using_source(s: Session, source_id: str) -> list[str]:
@@ -109,11 +100,9 @@ def delete_segment(s: Session, code: str) -> int:
 
 
 def search_segments(s: Session, *, q: str | None, limit: int, offset: int) -> tuple[list[Row], int]:
-    cond, params = ("(segment_code ILIKE %s OR description ILIKE %s)", [f"%{q}%"] * 2) if q else ("true", [])
-    total = int(s.scalar(f"SELECT count(*) FROM segments_dictionary WHERE {cond}", params))
-    rows = s.fetch_all(f"SELECT {_SEGMENT_COLS} FROM segments_dictionary WHERE {cond} ORDER BY segment_code "
-                       f"LIMIT %s OFFSET %s", (*params, limit, offset))
-    return rows, total
+    return page(s, select=_SEGMENT_COLS, source="segments_dictionary",
+                where=Where().contains(["segment_code", "description"], q), order_by="segment_code",
+                limit=limit, offset=offset)
 
 
 def existing_segments(s: Session, codes: list[str]) -> set[str]:
@@ -265,12 +254,6 @@ def get_execution(s: Session, execution_id: str, *, loader_id: str) -> Row | Non
 
 def list_executions(s: Session, *, loader_id: str, status: str | None, limit: int,
                     offset: int) -> tuple[list[Row], int]:
-    cond = "loader_id::text = %s"
-    params: list[Any] = [loader_id]
-    if status:
-        cond += " AND status = %s"
-        params.append(status)
-    total = int(s.scalar(f"SELECT count(*) FROM loader_executions WHERE {cond}", params))
-    rows = s.fetch_all(f"SELECT {_EXEC_COLS} FROM loader_executions WHERE {cond} "
-                       f"ORDER BY started_at DESC, id LIMIT %s OFFSET %s", (*params, limit, offset))
-    return rows, total
+    where = Where().add("loader_id::text = %s", loader_id).equals("status", status)
+    return page(s, select=_EXEC_COLS, source="loader_executions", where=where, order_by="started_at DESC, id",
+                limit=limit, offset=offset)

@@ -8,6 +8,7 @@ from typing import Any
 
 from vigil import db
 from vigil.db import Row, Session
+from vigil.querying import Where, page
 
 _GROUP = "id::text AS id, name, description, members, created_at, updated_at"
 _POLICY = "id::text AS id, name, description, is_default, levels, repeat, match, created_at, updated_at"
@@ -18,15 +19,6 @@ _DELIVERY = ("id::text AS id, idempotency_key, event_id, escalation_id::text AS 
              "provider_message_id, error, claimed_at, created_at, sent_at, delivered_at")
 _LOG = ("id, delivery_id::text AS delivery_id, attempt, channel, provider, recipient, template, status, "
         "error, event_id, subject_type, subject_id, level, created_at, sent_at, delivered_at")
-
-
-def _page(s: Session, table: str, cols: str, where: list[str], params: list[Any], order: str,
-          limit: int, offset: int) -> tuple[list[Row], int]:
-    cond = " AND ".join(where) or "true"
-    total = int(s.scalar(f"SELECT count(*) FROM {table} WHERE {cond}", params))
-    rows = s.fetch_all(f"SELECT {cols} FROM {table} WHERE {cond} ORDER BY {order} LIMIT %s OFFSET %s",
-                       (*params, limit, offset))
-    return rows, total
 
 
 # -- contact groups -----------------------------------------------------------------------
@@ -51,8 +43,8 @@ def groups_by_ids(s: Session, ids: list[str]) -> dict[str, Row]:
 
 
 def list_groups(s: Session, *, q: str | None, limit: int, offset: int) -> tuple[list[Row], int]:
-    where, params = ([], []) if not q else (["name ILIKE %s"], [f"%{q}%"])
-    return _page(s, "contact_groups", _GROUP, where, params, "lower(name)", limit, offset)
+    return page(s, select=_GROUP, source="contact_groups", where=Where().contains(["name"], q),
+                order_by="lower(name)", limit=limit, offset=offset)
 
 
 def update_group(s: Session, group_id: str, *, name: str, description: str | None,
@@ -95,8 +87,8 @@ def all_policies(s: Session) -> list[Row]:
 
 
 def list_policies(s: Session, *, q: str | None, limit: int, offset: int) -> tuple[list[Row], int]:
-    where, params = ([], []) if not q else (["name ILIKE %s"], [f"%{q}%"])
-    return _page(s, "escalation_policies", _POLICY, where, params, "lower(name)", limit, offset)
+    return page(s, select=_POLICY, source="escalation_policies", where=Where().contains(["name"], q),
+                order_by="lower(name)", limit=limit, offset=offset)
 
 
 def update_policy(s: Session, policy_id: str, *, fields: dict[str, Any]) -> Row | None:
@@ -161,13 +153,9 @@ def find_escalation(s: Session, subject_type: str, subject_id: str) -> Row | Non
 
 def list_escalations(s: Session, *, subject_type: str | None, subject_id: str | None, status: str | None,
                      limit: int, offset: int) -> tuple[list[Row], int]:
-    where: list[str] = []
-    params: list[Any] = []
-    for col, val in (("subject_type", subject_type), ("subject_id", subject_id), ("status", status)):
-        if val:
-            where.append(f"{col} = %s")
-            params.append(val)
-    return _page(s, "notification_escalations", _ESC, where, params, "created_at DESC, id", limit, offset)
+    where = Where().equals("subject_type", subject_type).equals("subject_id", subject_id).equals("status", status)
+    return page(s, select=_ESC, source="notification_escalations", where=where, order_by="created_at DESC, id",
+                limit=limit, offset=offset)
 
 
 # -- deliveries and the log ---------------------------------------------------------------
@@ -248,16 +236,9 @@ def notified_recipients(s: Session, *, subject_type: str, subject_id: str, chann
 
 def search_log(s: Session, *, filters: dict[str, Any], since: datetime | None, until: datetime | None,
                limit: int, offset: int) -> tuple[list[Row], int]:
-    where: list[str] = []
-    params: list[Any] = []
-    for col, val in filters.items():
-        if val is not None:
-            where.append(f"{col} = %s")
-            params.append(val)
-    if since:
-        where.append("created_at >= %s")
-        params.append(since)
-    if until:
-        where.append("created_at < %s")
-        params.append(until)
-    return _page(s, "notification_log", _LOG, where, params, "created_at DESC, id DESC", limit, offset)
+    where = Where()
+    for column, value in filters.items():
+        where.equals(column, value)
+    where.at_least("created_at", since).before("created_at", until)
+    return page(s, select=_LOG, source="notification_log", where=where, order_by="created_at DESC, id DESC",
+                limit=limit, offset=offset)
