@@ -282,7 +282,25 @@ try {
     await card.getByText("then wait 2 min").waitFor();
     await screenshot(page, "part2-policies");
     await page.getByRole("tab", { name: "Delivery log" }).click();
-    await page.getByLabel("Channel filter").waitFor();
+    await page.getByRole("button", { name: "Send a notification" }).click();
+    const send = page.getByRole("dialog");
+    await send.getByRole("button", { name: "Send" }).click();
+    await send.getByText("Enter where to send it").waitFor();
+    const recipient = `e2e-${suffix.toLowerCase()}@example.com`;
+    await send.getByLabel("Recipient").fill(recipient);
+    await send.getByLabel("Subject").fill("Channel check");
+    await send.getByLabel("Message").fill("If you read this, e-mail works.");
+    await send.getByRole("button", { name: "Send" }).click();
+    await page.getByText("Notification queued: follow it in the delivery log").waitFor();
+    await eventually(async () => {
+      await page.goto(`${BASE_URL}/notifications?tab=log`);
+      await page.getByLabel("Recipient filter").fill(recipient);
+      await page.getByLabel("Recipient filter").press("Enter");
+      await page.getByText(/deliveries$/).waitFor();
+      return (await page.getByRole("cell", { name: recipient }).count()) > 0;
+    }, { timeout: 30_000, interval: 1000, message: "the manual notification is not in the delivery log" });
+    await page.getByLabel("Recipient filter").fill("");
+    await page.getByLabel("Recipient filter").press("Enter");
     await screenshot(page, "part2-delivery-log");
   });
 

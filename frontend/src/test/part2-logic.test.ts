@@ -16,6 +16,7 @@ import { filtersFromParams } from "@/pages/incidents/incidents-page";
 import { formatWait, formToGroup, formToPolicy, groupSchema, groupToForm, policySchema, policyToForm } from "@/pages/notifications/forms";
 import { configToForm, formToConfig, jiraSchema } from "@/pages/integrations/jira-form";
 import { changedKeys } from "@/pages/admin/audit-page";
+import { sendProblems } from "@/pages/notifications/send-dialog";
 import { newUserSchema } from "@/pages/admin/user-forms";
 
 const CHART_ID = "3f1c2d4e-0000-4000-8000-000000000001";
@@ -193,6 +194,18 @@ describe("notifications", () => {
       "Pick at least one contact group to notify", "Loader codes are upper snake case, separated by commas",
     ]));
     expect([formatWait(0), formatWait(90), formatWait(600), formatWait(7200)]).toEqual(["no wait", "90 s", "10 min", "2 h"]);
+  });
+});
+
+describe("manual notifications", () => {
+  it("checks the address against the channel", () => {
+    const draft = { channel: "sms" as const, to: "address" as const, recipient: "oncall@example.com", groupId: "", subject: "Test", message: "Hello" };
+    expect(sendProblems(draft)).toEqual({ recipient: "A phone number in the international format, e.g. +4915112345678" });
+    expect(sendProblems({ ...draft, recipient: "+4915112345678" })).toEqual({});
+    expect(sendProblems({ ...draft, channel: "email" })).toEqual({});
+    expect(sendProblems({ ...draft, to: "group", subject: " ", message: "" })).toEqual({
+      groupId: "Choose a contact group", subject: "Give the message a subject", message: "Write the message",
+    });
   });
 });
 

@@ -34,7 +34,7 @@ export function BacktestPanel({ range, onRange, onRun, running, result, error, u
           <CardDescription>Replays the rule as written over past data; nothing is sent or stored.</CardDescription>
         </div>
         <div className="flex flex-wrap items-center gap-2">
-          <TimeRangePicker value={range} onChange={onRange} />
+          {canRun && <TimeRangePicker value={range} onChange={onRange} />}
           {canRun && (
             <Button type="button" size="sm" onClick={onRun} disabled={running}>
               {running ? <Loader2 className="animate-spin" /> : <FlaskConical />} Run backtest

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { useFieldArray, useForm, type FieldPath, type Resolver } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
-import { FlaskConical, Loader2, Pause, Play, Save } from "lucide-react";
+import { FlaskConical, History, Loader2, Pause, Play, Save } from "lucide-react";
 import { useChart, useCharts } from "@/api/charts";
 import { useBacktest, useRule, useRuleStatus, useSaveRule } from "@/api/alerts";
 import { ApiError, errorMessage } from "@/api/errors";
@@ -114,9 +114,10 @@ export default function RuleEditorPage() {
             Version {rule.data.version} · created by {rule.data.createdBy}
           </span>
         ) : chart.data ? `Watching the chart “${chart.data.definition.chartName}”.` : "Choose the chart to watch, then say when it should fire."}
-        actions={canWrite && (
+        actions={(
           <>
-            {rule.data && (
+            {rule.data && <Button variant="outline" asChild><Link to={`/alerts/history?ruleId=${rule.data.id}`}><History /> Alert history</Link></Button>}
+            {canWrite && rule.data && (
               <Button type="button" variant="outline" disabled={status.isPending}
                 onClick={() => status.mutate({ id: rule.data!.id, status: paused ? "ACTIVE" : "PAUSED" }, {
                   onSuccess: (r) => { toast.success(`Rule ${r.status === "PAUSED" ? "paused" : "resumed"}`); rule.refetch(); },
@@ -125,14 +126,14 @@ export default function RuleEditorPage() {
                 {paused ? <Play /> : <Pause />} {paused ? "Resume" : "Pause"}
               </Button>
             )}
-            <Button variant="outline" asChild><Link to="/alerts/rules">Cancel</Link></Button>
-            <Button type="submit" disabled={isSubmitting}>{isSubmitting ? <Loader2 className="animate-spin" /> : <Save />} {id ? "Save rule" : "Create rule"}</Button>
+            {canWrite && <Button variant="outline" asChild><Link to="/alerts/rules">Cancel</Link></Button>}
+            {canWrite && <Button type="submit" disabled={isSubmitting}>{isSubmitting ? <Loader2 className="animate-spin" /> : <Save />} {id ? "Save rule" : "Create rule"}</Button>}
           </>
         )}
       />
       {save.error && <Alert variant="destructive">{errorMessage(save.error)}</Alert>}
       <div className="grid gap-5 xl:grid-cols-[minmax(0,560px)_minmax(0,1fr)]">
-        <fieldset disabled={!canWrite} className="min-w-0 space-y-5">
+        <fieldset disabled={!canWrite} className="group min-w-0 space-y-5">
           <Card>
             <CardHeader><CardTitle>What to watch</CardTitle></CardHeader>
             <CardContent className="grid grid-cols-2 gap-3">

@@ -38,14 +38,14 @@ export function ConditionsCard({ form }: { form: Form }) {
               <Input aria-label={`Condition ${i + 1} threshold`} inputMode="decimal" placeholder="threshold" aria-invalid={!!e?.threshold} {...register(`conditions.${i}.threshold`)} />
               <span className="text-xs text-muted-foreground">for</span>
               <Input aria-label={`Condition ${i + 1} duration`} placeholder="5m" aria-invalid={!!e?.duration} {...register(`conditions.${i}.duration`)} />
-              <Button type="button" variant="ghost" size="icon" aria-label={`Remove condition ${i + 1}`} onClick={() => rows.remove(i)}><X /></Button>
+              <Button type="button" variant="ghost" size="icon" className="group-disabled:hidden" aria-label={`Remove condition ${i + 1}`} onClick={() => rows.remove(i)}><X /></Button>
               <RowError messages={[e?.threshold?.message, e?.duration?.message]} />
             </div>
           );
         })}
         {errors.conditions?.message && <p className="text-xs font-medium text-destructive" role="alert">{errors.conditions.message}</p>}
         {errors.conditions?.root?.message && <p className="text-xs font-medium text-destructive" role="alert">{errors.conditions.root.message}</p>}
-        <Button type="button" variant="outline" size="sm" disabled={rows.fields.length >= 5} onClick={() => rows.append({ operator: ">", threshold: "", duration: "5m" })}>
+        <Button type="button" variant="outline" size="sm" className="group-disabled:hidden" disabled={rows.fields.length >= 5} onClick={() => rows.append({ operator: ">", threshold: "", duration: "5m" })}>
           <Plus /> Add condition
         </Button>
       </CardContent>
@@ -113,6 +113,11 @@ export function WindowsCard({ form }: { form: Form }) {
         <CardDescription>Each window whose condition holds adds its weight to the score (weights add up to 1).</CardDescription>
       </CardHeader>
       <CardContent className="space-y-2">
+        {rows.fields.length > 0 && (
+          <div className="grid grid-cols-[1fr_1fr_90px_1fr_auto] gap-2 text-xs font-medium text-muted-foreground" aria-hidden>
+            <span>Window</span><span>Weight</span><span>When</span><span>Threshold</span><span className="w-9" />
+          </div>
+        )}
         {rows.fields.map((f, i) => {
           const e = errors.windows?.[i];
           return (
@@ -121,7 +126,7 @@ export function WindowsCard({ form }: { form: Form }) {
               <Input aria-label={`Window ${i + 1} weight`} inputMode="decimal" placeholder="weight" aria-invalid={!!e?.weight} {...register(`windows.${i}.weight`)} />
               <NativeSelect aria-label={`Window ${i + 1} operator`} {...register(`windows.${i}.operator`)}>{OPERATORS.map((o) => <option key={o} value={o}>{o}</option>)}</NativeSelect>
               <Input aria-label={`Window ${i + 1} threshold`} inputMode="decimal" placeholder="threshold" aria-invalid={!!e?.threshold} {...register(`windows.${i}.threshold`)} />
-              <Button type="button" variant="ghost" size="icon" aria-label={`Remove window ${i + 1}`} onClick={() => rows.remove(i)}><X /></Button>
+              <Button type="button" variant="ghost" size="icon" className="group-disabled:hidden" aria-label={`Remove window ${i + 1}`} onClick={() => rows.remove(i)}><X /></Button>
               <RowError messages={[e?.window?.message, e?.weight?.message, e?.threshold?.message]} />
             </div>
           );
@@ -131,14 +136,16 @@ export function WindowsCard({ form }: { form: Form }) {
             <Field label="Score threshold" htmlFor="rule-score" error={errors.scoreThreshold?.message} hint="Fire when the score reaches this (0–1)">
               <Input id="rule-score" inputMode="decimal" {...register("scoreThreshold")} placeholder="0.6" aria-invalid={!!errors.scoreThreshold} />
             </Field>
-            <p className={weights && Math.abs(weights - 1) > 1e-6 ? "pb-2 text-xs font-medium text-destructive" : "pb-2 text-xs text-muted-foreground"}>
-              Weights add up to {+weights.toFixed(4)}
-            </p>
+            {!errors.windows?.root && !errors.windows?.message && (
+              <p className={Math.abs(weights - 1) > 1e-6 ? "pb-2 text-xs font-medium text-warning" : "pb-2 text-xs text-muted-foreground"}>
+                Weights add up to {+weights.toFixed(4)}
+              </p>
+            )}
           </div>
         )}
         {errors.windows?.root?.message && <p className="text-xs font-medium text-destructive" role="alert">{errors.windows.root.message}</p>}
         {errors.windows?.message && <p className="text-xs font-medium text-destructive" role="alert">{errors.windows.message}</p>}
-        <Button type="button" variant="outline" size="sm" disabled={rows.fields.length >= 6}
+        <Button type="button" variant="outline" size="sm" className="group-disabled:hidden" disabled={rows.fields.length >= 6}
           onClick={() => rows.append({ window: rows.fields.length ? "1h" : "5m", weight: "", operator: ">", threshold: "" })}>
           <Plus /> Add window
         </Button>
@@ -161,11 +168,11 @@ export function LabelsCard({ form }: { form: Form }) {
           <div key={f.id} className="grid grid-cols-[1fr_1fr_auto] items-center gap-2">
             <Input aria-label={`Label ${i + 1} name`} placeholder="team" aria-invalid={!!errors.labels?.[i]?.key} {...register(`labels.${i}.key`)} />
             <Input aria-label={`Label ${i + 1} value`} placeholder="payments" {...register(`labels.${i}.value`)} />
-            <Button type="button" variant="ghost" size="icon" aria-label={`Remove label ${i + 1}`} onClick={() => rows.remove(i)}><X /></Button>
+            <Button type="button" variant="ghost" size="icon" className="group-disabled:hidden" aria-label={`Remove label ${i + 1}`} onClick={() => rows.remove(i)}><X /></Button>
             <RowError messages={[errors.labels?.[i]?.key?.message]} />
           </div>
         ))}
-        <Button type="button" variant="outline" size="sm" onClick={() => rows.append({ key: "", value: "" })}><Plus /> Add label</Button>
+        <Button type="button" variant="outline" size="sm" className="group-disabled:hidden" onClick={() => rows.append({ key: "", value: "" })}><Plus /> Add label</Button>
       </CardContent>
     </Card>
   );

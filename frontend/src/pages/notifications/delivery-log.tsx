@@ -1,6 +1,8 @@
 import { useMemo, useState } from "react";
 import type { ColumnDef } from "@tanstack/react-table";
-import { ChevronLeft, ChevronRight, Mail } from "lucide-react";
+import { ChevronLeft, ChevronRight, Mail, Send } from "lucide-react";
+import { useCan } from "@/lib/auth-store";
+import { SendDialog } from "./send-dialog";
 import { CHANNELS, useDeliveryLog, type DeliveryStatus, type LogEntry, type LogFilters } from "@/api/notifications";
 import { formatDateTime } from "@/lib/utils";
 import { DataTable } from "@/components/data-table";
@@ -19,6 +21,8 @@ export function DeliveryLogPanel() {
   const [recipient, setRecipient] = useState("");
   const [page, setPage] = useState(0);
   const log = useDeliveryLog(filters, page, PAGE);
+  const canSend = useCan("OPERATOR");
+  const [sending, setSending] = useState(false);
   const set = (patch: LogFilters) => { setFilters((f) => ({ ...f, ...patch })); setPage(0); };
   const columns = useMemo<ColumnDef<LogEntry, unknown>[]>(() => [
     { accessorKey: "createdAt", header: "When", cell: ({ row }) => <span className="whitespace-nowrap text-xs">{formatDateTime(row.original.createdAt)}</span> },
@@ -47,7 +51,9 @@ export function DeliveryLogPanel() {
         <Input className="w-64" placeholder="Recipient" aria-label="Recipient filter" value={recipient} onChange={(e) => setRecipient(e.target.value)}
           onBlur={() => set({ recipient: recipient.trim() || undefined })} onKeyDown={(e) => { if (e.key === "Enter") set({ recipient: recipient.trim() || undefined }); }} />
         {log.data && <span className="ml-auto text-xs text-muted-foreground">{total} deliveries</span>}
+        {canSend && <Button size="sm" variant="outline" onClick={() => setSending(true)}><Send /> Send a notification</Button>}
       </div>
+      <SendDialog open={sending} onOpenChange={setSending} />
       {log.isLoading ? <LoadingState label="Loading the delivery log…" /> : log.isError ? <ErrorState error={log.error} onRetry={() => log.refetch()} title="Could not load the delivery log" /> : (
         <>
           <DataTable columns={columns} data={log.data?.items ?? []}
