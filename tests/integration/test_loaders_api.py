@@ -28,20 +28,6 @@ FROM payments GROUP BY 1, 2 ORDER BY 1, 2
 
 
 @pytest.fixture(scope="module")
-def pg(services):
-    server = loaders_sources.create_postgres(services.admin_url)
-    yield server
-    loaders_sources.drop_postgres(server)
-
-
-@pytest.fixture(scope="module")
-def my(services):
-    server = loaders_sources.create_mysql()
-    yield server
-    loaders_sources.drop_mysql(server)
-
-
-@pytest.fixture(scope="module")
 def pg_source(gateway, users, pg):
     from tests.support.client import ApiClient
 

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from tests.support import loaders_queue, loaders_sources
+from tests.support import loaders_queue
 from vigil import settings as settings_mod
 from vigil.db import get_database
 from vigil.loaders import parallelism, runner
@@ -21,20 +21,6 @@ PG_SQL = ("SELECT date_trunc('hour', created_at) AS load_time_stamp, segment AS 
           "count(*) AS rec_count, sum(amount) AS sum_val FROM payments GROUP BY 1, 2")
 MYSQL_SQL = ("SELECT UNIX_TIMESTAMP(MAX(created_at)) AS load_time_stamp, COUNT(*) AS rec_count, "
              "SUM(amount) AS sum_val FROM payments")
-
-
-@pytest.fixture(scope="module")
-def pg(services):
-    server = loaders_sources.create_postgres(services.admin_url)
-    yield server
-    loaders_sources.drop_postgres(server)
-
-
-@pytest.fixture(scope="module")
-def my(services):
-    server = loaders_sources.create_mysql()
-    yield server
-    loaders_sources.drop_mysql(server)
 
 
 @pytest.fixture(scope="module")

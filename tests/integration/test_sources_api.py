@@ -4,25 +4,7 @@ tests, the ADMIN override, roles and the audit trail."""
 
 from __future__ import annotations
 
-import pytest
-
-from tests.support import loaders_sources as src
-
 SOURCES = "/api/v1/admin/res/db-sources"
-
-
-@pytest.fixture(scope="module")
-def pg(services):
-    server = src.create_postgres(services.admin_url)
-    yield server
-    src.drop_postgres(server)
-
-
-@pytest.fixture(scope="module")
-def my(services):
-    server = src.create_mysql()
-    yield server
-    src.drop_mysql(server)
 
 
 def _codes(source: dict) -> set[str]:
