@@ -13,6 +13,7 @@ import { Card } from "@/components/ui/card";
 import { Input, NativeSelect } from "@/components/ui/input";
 
 const PAGE = 50;
+const timeOf = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 const STATUSES: DeliveryStatus[] = ["queued", "sent", "delivered", "failed"];
 
 /** Every delivery attempt: what was sent to whom, through which provider, and what came of it. */
@@ -26,16 +27,22 @@ export function DeliveryLogPanel() {
   const set = (patch: LogFilters) => { setFilters((f) => ({ ...f, ...patch })); setPage(0); };
   const columns = useMemo<ColumnDef<LogEntry, unknown>[]>(() => [
     { accessorKey: "createdAt", header: "When", cell: ({ row }) => <span className="whitespace-nowrap text-xs">{formatDateTime(row.original.createdAt)}</span> },
-    { accessorKey: "channel", header: "Channel", cell: ({ row }) => <span className="uppercase text-xs font-medium">{row.original.channel}</span> },
-    { accessorKey: "recipient", header: "Recipient", cell: ({ row }) => <span className="text-sm">{row.original.recipient}</span> },
-    { accessorKey: "template", header: "Template", cell: ({ row }) => <span className="font-mono text-xs">{row.original.template}</span> },
-    { id: "subject", header: "About", accessorFn: (e) => e.subjectType ?? "", cell: ({ row }) => <span className="text-xs text-muted-foreground">{row.original.subjectType ? `${row.original.subjectType} ${row.original.subjectId?.slice(0, 8) ?? ""}` : "manual"}{row.original.level ? ` · level ${row.original.level}` : ""}</span> },
+    { accessorKey: "channel", header: "Channel", cell: ({ row }) => <span className="whitespace-nowrap text-xs"><span className="font-medium uppercase">{row.original.channel}</span> <span className="text-muted-foreground">· {row.original.provider}</span></span> },
+    { accessorKey: "recipient", header: "Recipient", cell: ({ row }) => <span className="break-all text-sm">{row.original.recipient}</span> },
+    { accessorKey: "template", header: "Template", cell: ({ row }) => <span className="whitespace-nowrap font-mono text-xs">{row.original.template}</span> },
+    { id: "subject", header: "About", accessorFn: (e) => e.subjectType ?? "", cell: ({ row }) => (
+      <span className="whitespace-nowrap text-xs text-muted-foreground">
+        {row.original.subjectType ? `${row.original.subjectType} ${row.original.subjectId?.slice(0, 8) ?? ""}` : "manual"}{row.original.level ? ` · L${row.original.level}` : ""}
+      </span>
+    ) },
     { accessorKey: "status", header: "Status", cell: ({ row }) => <StatusBadge status={row.original.status} /> },
     { accessorKey: "attempt", header: "Attempt" },
-    { accessorKey: "provider", header: "Provider", cell: ({ row }) => <span className="text-xs">{row.original.provider}</span> },
-    { id: "error", header: "Error / delivered", enableSorting: false, cell: ({ row }) => row.original.error
-      ? <span className="text-xs text-destructive">{row.original.error}</span>
-      : <span className="text-xs text-muted-foreground">{row.original.deliveredAt ? `delivered ${formatDateTime(row.original.deliveredAt)}` : row.original.sentAt ? `sent ${formatDateTime(row.original.sentAt)}` : "—"}</span> },
+    { id: "outcome", header: "Error / delivered", enableSorting: false, cell: ({ row }) => {
+      const e = row.original;
+      if (e.error) return <span className="text-xs text-destructive">{e.error}</span>;
+      const at = e.deliveredAt ?? e.sentAt;
+      return <span className="whitespace-nowrap text-xs text-muted-foreground" title={formatDateTime(at)}>{at ? `${e.deliveredAt ? "delivered" : "sent"} ${timeOf(at)}` : "—"}</span>;
+    } },
   ], []);
   const total = log.data?.total ?? 0;
   const filtered = Object.values(filters).some(Boolean);
