@@ -35,14 +35,31 @@ export default function ExplorerPage() {
     const preset = PRESETS.find((p) => p.value === params.get("range"));
     return { preset: preset?.value ?? "24h" };
   });
-  const [segments, setSegments] = useState<string[]>([]);
+  const [segments, setSegments] = useState<string[]>(() => params.getAll("seg"));
   const [aggregation, setAggregation] = useState<Aggregation>(() => {
     const agg = params.get("agg");
     return agg === "raw" || agg === "avg" || agg === "sum" || agg === "min" || agg === "max" ? agg : "avg";
   });
-  const [bucket, setBucket] = useState<Bucket | "auto">("auto");
-  const [chartType, setChartType] = useState<ChartType>("line");
-  const [metrics, setMetrics] = useState<Metric[]>(["avgVal"]);
+  const [bucket, setBucket] = useState<Bucket | "auto">(() => (BUCKETS as string[]).includes(params.get("bucket") ?? "") ? params.get("bucket") as Bucket : "auto");
+  const [chartType, setChartType] = useState<ChartType>(() => CHART_TYPES.find((c) => c.value === params.get("type"))?.value ?? "line");
+  const [metrics, setMetrics] = useState<Metric[]>(() => {
+    const chosen = params.getAll("metric").filter((m): m is Metric => METRICS.some((x) => x.value === m));
+    return chosen.length ? chosen : ["avgVal"];
+  });
+  // The view is a link: what is on screen is in the address, ready to paste into an incident.
+  useEffect(() => {
+    setParams((p) => {
+      const next = new URLSearchParams();
+      if (p.get("loader")) next.set("loader", p.get("loader")!);
+      if (range.preset !== "custom") next.set("range", range.preset);
+      next.set("agg", aggregation);
+      if (bucket !== "auto") next.set("bucket", bucket);
+      next.set("type", chartType);
+      metrics.forEach((m) => next.append("metric", m));
+      segments.forEach((s) => next.append("seg", s));
+      return next;
+    }, { replace: true });
+  }, [range, aggregation, bucket, chartType, metrics, segments, setParams]);
   const [auto, setAuto] = useState(true);
 
   // Default to the first loader so the page shows something useful at once.
