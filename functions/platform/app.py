@@ -34,7 +34,7 @@ def health(req: ApiRequest) -> Raw:
 
 @api.get("/api/v1/openapi.json", role=PUBLIC, summary="This API's OpenAPI 3.1 document")
 def openapi_document(req: ApiRequest) -> dict:
-    return openapi.build()
+    return openapi.document()
 
 
 @api.get("/api/v1/docs", role=PUBLIC, summary="Human-readable API reference")

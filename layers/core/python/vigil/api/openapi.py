@@ -3,7 +3,9 @@ drift from the code: a route exists in the document exactly when it exists in an
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
@@ -14,6 +16,24 @@ from vigil.identity.models import Role
 
 _PARAM = re.compile(r"\{(\w+)\}")
 REF = "#/components/schemas/{model}"
+
+
+# Written into the Lambda layer at deploy time: on AWS each function loads only its own app, so
+# the live registry there knows just the platform routes.
+PACKAGED = Path(__file__).with_name("openapi.json")
+
+
+def document() -> dict[str, Any]:
+    """The whole API: built live when every app is loaded here (local runtime, tests), else the
+    document packaged with the layer."""
+    if len({spec.app_name for spec in REGISTRY}) <= 1 and PACKAGED.exists():
+        return dict(json.loads(PACKAGED.read_text()))
+    return build()
+
+
+def write_packaged(target: Path = PACKAGED) -> Path:
+    target.write_text(json.dumps(build(), indent=1))
+    return target
 
 
 def build(title: str = "Vigil API", version: str = "1") -> dict[str, Any]:

@@ -83,12 +83,22 @@ def runtime_requirements(pyproject: Path = REPO_ROOT / "pyproject.toml") -> list
     return list(tomllib.loads(pyproject.read_text())["project"]["dependencies"])
 
 
+def _package_openapi(target: Path) -> None:
+    """The API document of every app, for the platform function to serve on AWS."""
+    from vigil.api import openapi
+    from vigil.local.apps import load_all
+
+    load_all()
+    openapi.write_packaged(target)
+
+
 def build_layer(layer_dir: Path, *, install_dependencies: bool = True) -> Path:
     """`layer_dir/python/` = the vigil package (+ its dependencies, as wheels for Lambda)."""
     target = layer_dir / "python"
     if layer_dir.exists():
         shutil.rmtree(layer_dir)
     shutil.copytree(LAYER_SOURCE, target / "vigil", ignore=shutil.ignore_patterns(*_SKIP, "*.pyc"))
+    _package_openapi(target / "vigil" / "api" / "openapi.json")
     if install_dependencies:
         # Lambda runs Amazon Linux on x86_64: take manylinux wheels only, never build locally.
         subprocess.run(  # noqa: S603 - our own interpreter with fixed arguments
