@@ -262,6 +262,7 @@ try {
     await page.getByLabel("Member 1 phone").fill("+4915112345678");
     await page.getByRole("button", { name: "Save group" }).click();
     await page.getByTestId(`group-row-E2E on-call ${suffix}`).waitFor();
+    await screenshot(page, "part2-contact-groups");
     await page.goto(`${BASE_URL}/notifications`);
     await page.getByRole("button", { name: "New escalation policy" }).click();
     await page.getByLabel("Name", { exact: true }).fill(`E2E payments ${suffix}`);

@@ -22,6 +22,7 @@ import { chartFacts, emptyRuleForm, formForChart, formPath, formToRule, ruleSche
 import { ConditionsCard, BaselineCard, WindowsCard, LabelsCard } from "./rule-editor-parts";
 import { BacktestPanel } from "./backtest-panel";
 import { EvaluationsCard } from "./evaluations-card";
+import { RuleSilencesCard } from "./silences";
 
 export default function RuleEditorPage() {
   const { id } = useParams();
@@ -205,6 +206,7 @@ export default function RuleEditorPage() {
           ) : (
             <Card><EmptyState icon={<FlaskConical className="h-6 w-6" />} title="Choose a chart to backtest" description="The backtest draws the chart's metric with your threshold and the moments the rule would have fired." /></Card>
           )}
+          {rule.data && <RuleSilencesCard rule={rule.data} />}
           {rule.data && <EvaluationsCard ruleId={rule.data.id} />}
         </div>
       </div>

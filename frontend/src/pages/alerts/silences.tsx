@@ -166,3 +166,45 @@ export function SilencesPanel() {
     </Card>
   );
 }
+
+/** The silences of one rule, on its page: what keeps it quiet now or soon, and a way to add one. */
+export function RuleSilencesCard({ rule }: { rule: Rule }) {
+  const silences = useSilences(rule.id);
+  const remove = useDeleteSilence();
+  const canWrite = useCan("OPERATOR");
+  const [open, setOpen] = useState(false);
+  const current = (silences.data ?? []).filter((s) => new Date(s.endsAt) > new Date());
+  return (
+    <Card data-testid="rule-silences">
+      <div className="flex items-center justify-between border-b p-4">
+        <div>
+          <p className="font-semibold">Silences</p>
+          <p className="text-xs text-muted-foreground">Alerts are still recorded while silenced; nobody is notified.</p>
+        </div>
+        {canWrite && <Button type="button" size="sm" variant="outline" onClick={() => setOpen(true)}><BellOff /> Silence this rule</Button>}
+      </div>
+      <div className="p-4">
+        {silences.isLoading ? <LoadingState rows={1} /> : silences.isError ? <ErrorState error={silences.error} onRetry={() => silences.refetch()} />
+          : current.length === 0 ? <p className="text-sm text-muted-foreground">No silence now or planned.</p>
+          : (
+            <ul className="divide-y">
+              {current.map((s) => (
+                <li key={s.id} className="flex items-center gap-2 py-2 text-sm">
+                  {s.active ? <Badge variant="warning">Active now</Badge> : <Badge>Scheduled</Badge>}
+                  <span className="text-xs">{formatDateTime(s.startsAt)} → {formatDateTime(s.endsAt)}</span>
+                  <span className="flex-1 truncate text-muted-foreground">{s.reason}</span>
+                  {canWrite && (
+                    <Button type="button" variant="ghost" size="icon" aria-label="Remove silence"
+                      onClick={() => remove.mutate(s.id, { onSuccess: () => toast.success("Silence removed"), onError: (e) => toast.error(errorMessage(e)) })}>
+                      <Trash2 className="text-destructive" />
+                    </Button>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+      </div>
+      <SilenceDialog open={open} onOpenChange={setOpen} rule={rule} />
+    </Card>
+  );
+}
