@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -59,6 +60,9 @@ def platform(services, tmp_path: Path) -> Iterator[str]:  # noqa: ANN001
     """`vigil run` on a free port, on a database and Redis key prefix of this test's own (like
     tests/support/services.py) and an embedded moto server."""
     _ensure_built()
+    # A private copy: a rebuild of frontend/dist during the run (another terminal) cannot pull
+    # the files from under the browser.
+    dist = shutil.copytree(FRONTEND / "dist", tmp_path / "dist")
     port = _free_port()
     run_id = uuid.uuid4().hex[:10]
     database = f"vigil_e2e_{run_id}"
@@ -69,7 +73,7 @@ def platform(services, tmp_path: Path) -> Iterator[str]:  # noqa: ANN001
         "REDIS_URL": str(services.settings.redis_url), "REDIS_KEY_PREFIX": f"vigil-e2e-{run_id}:",
         "RESOURCE_PREFIX": f"e2e{run_id}-",
         "PORT": str(port), "VIGIL_DATA_DIR": str(tmp_path / "vigil-data"),
-        "FRONTEND_DIST": str(FRONTEND / "dist"), "SEED_DEMO": "true", "SCHEDULES_ENABLED": "false",
+        "FRONTEND_DIST": str(dist), "SEED_DEMO": "true", "SCHEDULES_ENABLED": "false",
         # A browser session makes many small requests; the rate limiter has its own tests.
         "RATE_LIMIT_PER_MINUTE": "100000", "ANONYMOUS_RATE_LIMIT_PER_MINUTE": "100000",
     })
@@ -109,6 +113,7 @@ def test_web_app_scenario_in_headless_chromium(platform: str, source_db: SourceS
     env = {**os.environ, "BASE_URL": platform, "SCREENSHOT_DIR": str(SCREENSHOTS),
            "SRC_HOST": source_db.host, "SRC_PORT": str(source_db.port), "SRC_DB": source_db.db_name,
            "SRC_USER": source_db.read_only.user, "SRC_PASSWORD": source_db.read_only.password}
+    started = time.time()
     result = subprocess.run(["node", "e2e/run.mjs"], cwd=FRONTEND, env=env, capture_output=True,
                             text=True, timeout=300)
     output = result.stdout + result.stderr
@@ -116,4 +121,5 @@ def test_web_app_scenario_in_headless_chromium(platform: str, source_db: SourceS
     steps = [line for line in result.stdout.splitlines() if line.startswith("ok   ")]
     assert len(steps) >= 15, output
     for page_name in ("sources", "loader-details", "explorer-7d", "dashboard-view-7d", "dashboard-history"):
-        assert any(SCREENSHOTS.glob(f"*-{page_name}.png")), f"no screenshot of {page_name}"
+        fresh = [p for p in SCREENSHOTS.glob(f"*-{page_name}.png") if p.stat().st_mtime >= started - 1]
+        assert fresh, f"no screenshot of {page_name} from this run"
