@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import uuid
@@ -103,6 +105,7 @@ def main() -> dict:
     ))
     reset_adapters()
     proc = None
+    dist = None
     try:
         database = db_adapter.get_database()
         migrate(database)
@@ -111,12 +114,15 @@ def main() -> dict:
         setup_seconds = round(time.perf_counter() - started, 1)
         reset_adapters()
 
+        # A private copy of the build, so a rebuild elsewhere cannot change it mid-measurement.
+        work = Path(tempfile.mkdtemp(prefix="vigil-febench-"))
+        dist = shutil.copytree(ROOT / "frontend" / "dist", work / "dist")
         port = free_port()
         env = {k: v for k, v in os.environ.items() if k not in ("AWS_ENDPOINT_URL", "MOTO_PORT")}
         env.update({"DATABASE_URL": database_url, "REDIS_URL": REDIS_URL, "REDIS_KEY_PREFIX": prefix,
                     "RESOURCE_PREFIX": f"feb{run_id}-", "PORT": str(port),
-                    "VIGIL_DATA_DIR": f"/tmp/vigil-febench-{run_id}",
-                    "FRONTEND_DIST": str(ROOT / "frontend" / "dist"), "SCHEDULES_ENABLED": "false",
+                    "VIGIL_DATA_DIR": str(work / "data"),
+                    "FRONTEND_DIST": str(dist), "SCHEDULES_ENABLED": "false",
                     "RATE_LIMIT_PER_MINUTE": "1000000", "ANONYMOUS_RATE_LIMIT_PER_MINUTE": "1000000",
                     "LOG_LEVEL": "WARNING"})
         proc = subprocess.Popen([sys.executable, "-m", "vigil.cli", "run"], cwd=ROOT, env=env,
@@ -162,6 +168,8 @@ def main() -> dict:
         reset_adapters()
         settings_mod.configure(None)
         Store(REDIS_URL, prefix=prefix).delete_prefixed()
+        if dist:
+            shutil.rmtree(Path(dist).parent, ignore_errors=True)
         db_adapter.admin_execute(ADMIN_URL, [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'])
 
 
