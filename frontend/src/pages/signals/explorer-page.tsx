@@ -103,7 +103,7 @@ export default function ExplorerPage() {
             <NativeSelect id="explorer-loader" value={loaderCode} onChange={(e) => { setSegments([]); setParams((p) => { p.set("loader", e.target.value); return p; }); }}>
               {!loaderCode && <option value="">{loaders.isLoading ? "Loading…" : "Choose a loader…"}</option>}
               {/* A deleted loader's signals are kept: its code stays selectable from a link. */}
-              {loaderCode && loaders.data && !loader && <option value={loaderCode}>{loaderCode} (deleted)</option>}
+              {loaderCode && loaders.data && !loader && <option value={loaderCode}>{loaderCode} (no longer defined)</option>}
               {(loaders.data ?? []).map((l) => <option key={l.loaderCode} value={l.loaderCode}>{l.loaderCode}</option>)}
             </NativeSelect>
           </div>
