@@ -110,7 +110,7 @@ export function buildSignalOption(spec: SignalChartSpec): EChartsOption {
       // Bars grow from zero; lines zoom to the data's band.
       scale: chartType !== "bar",
       splitLine: { lineStyle: { color: "#e2e8f0" } },
-      axisLabel: { formatter: (v: number) => new Intl.NumberFormat(undefined, { notation: "compact" }).format(v) },
+      axisLabel: { formatter: (v: number) => new Intl.NumberFormat(undefined, { notation: "compact", maximumSignificantDigits: 3 }).format(v) },
     },
     dataZoom: spec.slider
       ? [{ type: "inside", filterMode: "none" }, { type: "slider", height: 22, bottom: 8, filterMode: "none" }]
