@@ -12,7 +12,6 @@ export const PRESETS: Array<{ value: Preset; label: string; seconds: number }> =
 ];
 
 export const BUCKETS: Bucket[] = ["1m", "5m", "15m", "1h", "1d"];
-const BUCKET_SECONDS: Record<Bucket, number> = { "1m": 60, "5m": 300, "15m": 900, "1h": 3600, "1d": 86400 };
 
 /** Absolute epoch-second bounds of a range; presets end now (rounded down to the second). */
 export function resolveRange(range: TimeRange, nowMs = Date.now()): { from: number; to: number } {
@@ -20,13 +19,6 @@ export function resolveRange(range: TimeRange, nowMs = Date.now()): { from: numb
   const to = Math.floor(nowMs / 1000);
   const seconds = PRESETS.find((p) => p.value === range.preset)!.seconds;
   return { from: to - seconds, to };
-}
-
-/** A bucket that gives a readable number of points (≈ 60–1500) for the span. */
-export function suggestBucket(from: number, to: number): Bucket {
-  const span = Math.max(1, to - from);
-  for (const bucket of BUCKETS) if (span / BUCKET_SECONDS[bucket] <= 1500) return bucket;
-  return "1d";
 }
 
 export function rangeLabel(range: TimeRange): string {
@@ -45,17 +37,6 @@ export function toLocalInput(epochSeconds: number): string {
 export function fromLocalInput(value: string): number | null {
   const ms = new Date(value).getTime();
   return Number.isNaN(ms) ? null : Math.floor(ms / 1000);
-}
-
-/** Parse a stored dashboard time range (object or preset string) into a TimeRange. */
-export function parseStoredRange(value: unknown): TimeRange {
-  if (typeof value === "string" && PRESETS.some((p) => p.value === value)) return { preset: value as Preset };
-  if (value && typeof value === "object") {
-    const v = value as Record<string, unknown>;
-    if (typeof v.preset === "string" && PRESETS.some((p) => p.value === v.preset)) return { preset: v.preset as Preset };
-    if (typeof v.from === "number" && typeof v.to === "number") return { preset: "custom", from: v.from, to: v.to };
-  }
-  return { preset: "24h" };
 }
 
 const RELATIVE = /^now-(\d+)([mhdw])$/;

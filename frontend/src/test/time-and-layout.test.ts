@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fromDashboardRange, resolveRange, suggestBucket, toDashboardRange } from "@/lib/time-range";
+import { fromDashboardRange, resolveRange, toDashboardRange } from "@/lib/time-range";
 import { crumbsFor } from "@/lib/breadcrumbs";
 import { applyLayout, nextPlacement } from "@/pages/dashboards/dashboard-grid";
 import { chartVariables } from "@/pages/dashboards/dashboard-view-page";
@@ -23,12 +23,6 @@ describe("time ranges", () => {
     expect(fromDashboardRange({ from: "now-2h", to: "now" }, NOW)).toEqual({ preset: "custom", from: 1_700_000_000 - 7200, to: 1_700_000_000 });
     expect(fromDashboardRange({ from: 100, to: 200 })).toEqual({ preset: "custom", from: 100, to: 200 });
     expect(fromDashboardRange(undefined)).toEqual({ preset: "24h" });
-  });
-
-  it("suggests a bucket giving a readable number of points", () => {
-    expect(suggestBucket(0, 3600)).toBe("1m");
-    expect(suggestBucket(0, 7 * 86400)).toBe("15m");
-    expect(suggestBucket(0, 365 * 86400)).toBe("1d");
   });
 });
 
