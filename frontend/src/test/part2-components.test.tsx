@@ -13,7 +13,8 @@ import RuleEditorPage from "@/pages/alerts/rule-editor-page";
 import { AlertDrawer } from "@/pages/alerts/history-page";
 import { StatusActions } from "@/pages/incidents/status-actions";
 import { AttachmentsCard } from "@/pages/incidents/attachments-card";
-import type { Incident } from "@/api/incidents";
+import type { Incident, IncidentDetail } from "@/api/incidents";
+import { RcaCard } from "@/pages/incidents/rca-card";
 
 function json(status: number, body: unknown) {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
@@ -191,6 +192,37 @@ describe("attachments", () => {
     expect(screen.getByRole("button", { name: "Download app.log" })).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Upload" })).not.toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Delete app.log" })).not.toBeInTheDocument();
+  });
+});
+
+describe("RCA report", () => {
+  const incident = {
+    id: "i1", number: 7, title: "Orders down", status: "RESOLVED", createdAt: "2026-01-01T10:00:00Z", resolvedAt: "2026-01-01T11:00:00Z", closedAt: null,
+    alerts: [{ alertId: "a1", chartId: CHART_ID, triggeredAt: "2026-01-01T10:00:00Z", linkedAt: "2026-01-01T10:00:00Z" }], attachments: [], reports: [],
+  } as unknown as IncidentDetail;
+
+  it("shows progress while the PDF is made, then the download link", async () => {
+    signIn("OPERATOR");
+    let finish: (v: unknown) => void = () => {};
+    const calls = server({ "GET /api/v1/charts": () => page([{ id: CHART_ID, version: 1, definition: { chartName: "Order latency" } }]) });
+    const plain = globalThis.fetch as ReturnType<typeof vi.fn>;
+    vi.stubGlobal("fetch", vi.fn(async (url: string, init: RequestInit = {}) => {
+      if (!url.startsWith("/api/v1/rca/generate")) return plain(url, init);
+      calls.push({ method: init.method ?? "GET", path: url, body: JSON.parse(String(init.body)) });
+      await new Promise((r) => { finish = r; });
+      return json(201, { reportId: "r1", url: "http://s3.local/rca.pdf?sig=1", expiresAt: "2026-01-08T11:00:00Z" });
+    }));
+    app(<RcaCard incident={incident} />);
+    expect(await screen.findByRole("checkbox", { name: "Order latency" })).toBeChecked();
+    await userEvent.click(screen.getByRole("button", { name: "Generate RCA" }));
+    expect(await screen.findByTestId("rca-progress")).toBeInTheDocument();
+    const sent = calls.find((c) => c.path === "/api/v1/rca/generate")!.body as { incidentId: string; chartIds: string[]; timeRange: { from: number; to: number } };
+    expect(sent.incidentId).toBe("i1");
+    expect(sent.chartIds).toEqual([CHART_ID]);
+    expect(sent.timeRange.to - sent.timeRange.from).toBe(2 * 3600 + 300); // an hour before, five minutes after
+    finish(undefined);
+    expect(await screen.findByTestId("rca-link")).toHaveAttribute("href", "http://s3.local/rca.pdf?sig=1");
+    expect(screen.queryByTestId("rca-progress")).not.toBeInTheDocument();
   });
 });
 
