@@ -67,9 +67,10 @@ try {
     await page.getByRole("link", { name: "Alert on this chart" }).click();
     await page.waitForURL(/\/alerts\/rules\/new\?chartId=/);
     await page.getByRole("heading", { name: "New alert rule" }).waitFor();
-    expect(await page.getByLabel("Rule name").inputValue() === RULE, "the rule is named after the chart");
-    expect(await page.getByLabel("Loader", { exact: true }).inputValue() === LOADER, "the loader comes from the chart");
-    expect(await page.locator("#rule-chart").inputValue() === chartId, "the chart is selected");
+    // The form fills in once the chart (and the chart list) arrive.
+    await eventually(async () => await page.getByLabel("Rule name").inputValue() === RULE, { message: "the rule is named after the chart" });
+    await eventually(async () => await page.getByLabel("Loader", { exact: true }).inputValue() === LOADER, { message: "the loader comes from the chart" });
+    await eventually(async () => await page.locator("#rule-chart").inputValue() === chartId, { message: "the chart is selected" });
   });
 
   await step(page, "the editor says what is wrong before anything is sent", async () => {

@@ -144,6 +144,8 @@ export default function RuleEditorPage() {
               <Field label="Chart" htmlFor="rule-chart" error={errors.chartId?.message} className="col-span-2">
                 <NativeSelect id="rule-chart" aria-invalid={!!errors.chartId} value={chartId} onChange={(e) => pickChart(e.target.value)}>
                   <option value="">Choose a chart…</option>
+                  {/* The rule's chart is known before the list arrives (or when it is beyond the list). */}
+                  {chart.data && !charts.data?.some((c) => c.id === chart.data!.id) && <option value={chart.data.id}>{chart.data.definition.chartName}</option>}
                   {(charts.data ?? []).map((c) => <option key={c.id} value={c.id}>{c.definition.chartName}</option>)}
                 </NativeSelect>
               </Field>
