@@ -61,7 +61,7 @@ def run_json(*, db: Database, store: Store | None, q: SignalQuery, now: float | 
         hit = cache.get(store, key) if store else None
         if hit is not None:
             return hit
-        payload = execute_json(s, q)
+        payload = execute_json(s, q, db=db)
     if store:
         cache.put(store, key, payload, ttl=cache.ttl_for(q, now=time.time() if now is None else now))
     return payload
@@ -72,12 +72,12 @@ def execute(s: Session, q: SignalQuery) -> QueryResult:
     return QueryResult.model_validate_json(execute_json(s, q))
 
 
-def execute_json(s: Session, q: SignalQuery) -> str:
+def execute_json(s: Session, q: SignalQuery, *, db: Database | None = None) -> str:
     """`execute` as JSON text. Points go from numpy columns straight to JSON: building a
     pydantic object per point would cost more than the whole database read."""
     start, end = q.from_epoch, q.to_epoch + 1
     if q.aggregation == "raw":
-        series, original = _raw_series(s, q, start, end)
+        series, original = _raw_series(s, q, start, end, db)
         bucket = None
     else:
         bucket = q.bucket or buckets.auto_bucket(start, end, q.limit)
@@ -104,7 +104,8 @@ def execute_json(s: Session, q: SignalQuery) -> str:
     return json.dumps(body, separators=(",", ":"), allow_nan=False)
 
 
-def _raw_series(s: Session, q: SignalQuery, start: int, end: int) -> tuple[list[repository.Series], int]:
+def _raw_series(s: Session, q: SignalQuery, start: int, end: int,
+                db: Database | None) -> tuple[list[repository.Series], int]:
     settings = get_settings()
     max_days = settings.signals_raw_max_range_days
     if end - start > max_days * 86400:
@@ -113,7 +114,7 @@ def _raw_series(s: Session, q: SignalQuery, start: int, end: int) -> tuple[list[
     cap = settings.signals_raw_max_points
     try:
         return rawfetch.fetch(s, loader_code=q.loader_code, segments=q.segment_code, start=start,
-                              end=end, limit=q.limit, cap=cap)
+                              end=end, limit=q.limit, cap=cap, db=db)
     except OverflowError:
         raise _invalid("toEpoch", f"the range holds more than {cap:,} raw points "
                        "(SIGNALS_RAW_MAX_POINTS); shorten it or use an aggregation with a bucket") from None
