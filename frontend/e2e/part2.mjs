@@ -28,7 +28,16 @@ const point = (t, v) => ({ loaderCode: LOADER, segmentCode: "EU", loadTimeStamp:
 const token = async (page) => (await page.evaluate(() => JSON.parse(localStorage.getItem("vigil.session")).state.session)).accessToken;
 const path = (page) => new URL(page.url()).pathname;
 
-const { context, page, problems, close } = await launch();
+/** A screenshot without the toasts of earlier steps covering the page (a click outside an open
+ * dialog would close it, so toasts stay while one is open). */
+async function shot(page, name) {
+  if ((await page.getByRole("dialog").count()) === 0) {
+    for (const button of await page.getByRole("button", { name: "Dismiss" }).all()) await button.click().catch(() => {});
+  }
+  return screenshot(page, name);
+}
+
+const { page, problems, close } = await launch();
 let failed = false;
 let chartId, ruleId, alertId, incidentId;
 
@@ -82,7 +91,7 @@ try {
     await page.getByRole("button", { name: "Create rule" }).click();
     await page.getByText(/The weights must add up to 1/).waitFor();
     await page.getByText(/give a score threshold/).waitFor();
-    await screenshot(page, "part2-rule-editor-validation");
+    await shot(page, "part2-rule-editor-validation");
     await page.getByRole("button", { name: "Remove window 1" }).click();
   });
 
@@ -102,7 +111,7 @@ try {
     expect(await chart.getAttribute("data-firings") === "1", "one firing window is drawn");
     expect((await page.getByTestId("firings").locator("tbody tr").count()) === 1, "the firing is listed");
     await page.getByTestId("backtest-panel").scrollIntoViewIfNeeded();
-    await screenshot(page, "part2-rule-backtest");
+    await shot(page, "part2-rule-backtest");
   });
 
   await step(page, "create the rule; the table shows it ACTIVE", async () => {
@@ -114,7 +123,7 @@ try {
     const row = page.getByTestId(`rule-row-${RULE}`);
     await row.getByText("ACTIVE").waitFor();
     await row.getByText("CRITICAL").waitFor();
-    await screenshot(page, "part2-rules");
+    await shot(page, "part2-rules");
   });
 
   await step(page, "signals that break the rule fire an alert, seen in the history", async () => {
@@ -135,7 +144,7 @@ try {
     const payload = JSON.parse(await page.getByTestId("alert-payload").textContent());
     expect(payload.ruleId === ruleId && payload.loaderCode === LOADER && payload.labels.team === "payments", "the drawer shows the full event");
     alertId = payload.alertId;
-    await screenshot(page, "part2-alert-drawer");
+    await shot(page, "part2-alert-drawer");
     await page.keyboard.press("Escape");
     await page.goto(`${BASE_URL}/alerts/rules?`);
     await page.getByTestId(`rule-row-${RULE}`).getByText("FIRING").waitFor();
@@ -150,7 +159,7 @@ try {
     }, { timeout: 30_000, interval: 1500, message: "no incident opened" });
     const row = page.locator("[data-testid^='incident-row-']").first();
     await row.getByText("NEW").waitFor();
-    await screenshot(page, "part2-incidents");
+    await shot(page, "part2-incidents");
     await row.getByRole("link").first().click();
     await page.waitForURL(/\/incidents\/[0-9a-f-]{36}$/);
     incidentId = path(page).split("/").pop();
@@ -186,7 +195,7 @@ try {
     await page.getByRole("button", { name: "Resolve" }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Resolve" }).click();
     await page.getByText("A resolution note is required to resolve an incident").waitFor();
-    await screenshot(page, "part2-resolve-needs-note");
+    await shot(page, "part2-resolve-needs-note");
     await page.getByRole("dialog").getByLabel(/Resolution note/).fill("Rolled back the deploy; errors back to normal");
     await page.getByRole("dialog").getByRole("button", { name: "Resolve" }).click();
     await page.getByTestId("incident-meta").getByText("RESOLVED").waitFor();
@@ -214,7 +223,7 @@ try {
     const pdf = Buffer.from(await (await fetch(await link.getAttribute("href"))).arrayBuffer());
     expect(pdf.subarray(0, 5).toString() === "%PDF-", "the link serves a PDF");
     await page.getByTestId("report-row").first().waitFor();
-    await screenshot(page, "part2-incident-resolved");
+    await shot(page, "part2-incident-resolved");
   });
 
   await step(page, "close the incident with its reason", async () => {
@@ -225,7 +234,7 @@ try {
     await page.getByRole("dialog").getByRole("button", { name: "Close incident" }).click();
     await page.getByTestId("incident-meta").getByText("CLOSED").waitFor();
     await page.getByRole("button", { name: "Reopen" }).waitFor({ state: "detached" });
-    await screenshot(page, "part2-incident-closed");
+    await shot(page, "part2-incident-closed");
   });
 
   await step(page, "acknowledge the alert from its drawer", async () => {
@@ -237,7 +246,7 @@ try {
     expect(alert.acknowledgedBy === ADMIN.username && alert.acknowledgedAt, "the API records who acknowledged");
     await page.keyboard.press("Escape");
     await page.getByTestId(`alert-row-${RULE}`).getByText(ADMIN.username).waitFor();
-    await screenshot(page, "part2-alert-history");
+    await shot(page, "part2-alert-history");
   });
 
   await step(page, "silences: a maintenance window checked and scheduled", async () => {
@@ -249,7 +258,7 @@ try {
     await page.getByRole("dialog").getByLabel("Reason").fill(`Planned database maintenance ${suffix}`);
     await page.getByRole("dialog").getByRole("button", { name: "Schedule silence" }).click();
     await page.getByRole("cell", { name: `Planned database maintenance ${suffix}` }).waitFor();
-    await screenshot(page, "part2-silences");
+    await shot(page, "part2-silences");
   });
 
   await step(page, "notifications: a contact group and an escalation policy with two levels", async () => {
@@ -263,7 +272,7 @@ try {
     await page.getByLabel("Member 1 phone").fill("+4915112345678");
     await page.getByRole("button", { name: "Save group" }).click();
     await page.getByTestId(`group-row-E2E on-call ${suffix}`).waitFor();
-    await screenshot(page, "part2-contact-groups");
+    await shot(page, "part2-contact-groups");
     await page.goto(`${BASE_URL}/notifications`);
     await page.getByRole("button", { name: "New escalation policy" }).click();
     await page.getByLabel("Name", { exact: true }).fill(`E2E payments ${suffix}`);
@@ -278,11 +287,11 @@ try {
     await page.getByRole("checkbox", { name: `E2E on-call ${suffix}` }).click();
     await page.keyboard.press("Escape");
     await page.getByLabel("Level 1 wait (seconds)").fill("120");
-    await screenshot(page, "part2-policy-editor");
+    await shot(page, "part2-policy-editor");
     await page.getByRole("button", { name: "Save policy" }).click();
     const card = page.getByTestId(`policy-card-E2E payments ${suffix}`);
     await card.getByText("then wait 2 min").waitFor();
-    await screenshot(page, "part2-policies");
+    await shot(page, "part2-policies");
     await page.getByRole("tab", { name: "Delivery log" }).click();
     await page.getByRole("button", { name: "Send a notification" }).click();
     const send = page.getByRole("dialog");
@@ -303,7 +312,7 @@ try {
     }, { timeout: 30_000, interval: 1000, message: "the manual notification is not in the delivery log" });
     await page.getByLabel("Recipient filter").fill("");
     await page.getByLabel("Recipient filter").press("Enter");
-    await screenshot(page, "part2-delivery-log");
+    await shot(page, "part2-delivery-log");
   });
 
   await step(page, "Jira: configuration saved with masked secrets, connection tested, mappings and log", async () => {
@@ -323,13 +332,13 @@ try {
     expect((await page.content()).includes("token-secret-value") === false, "the secret is never shown again");
     await page.getByRole("button", { name: "Test connection" }).click();
     await page.getByTestId("jira-test-result").waitFor({ timeout: 60_000 });
-    await screenshot(page, "part2-jira-config");
+    await shot(page, "part2-jira-config");
     await page.getByRole("tab", { name: "Mappings" }).click();
     await page.getByRole("button", { name: "Re-sync everything pending" }).waitFor();
-    await screenshot(page, "part2-jira-mappings");
+    await shot(page, "part2-jira-mappings");
     await page.getByRole("tab", { name: "Sync log" }).click();
     await page.getByLabel("Outcome filter").waitFor();
-    await screenshot(page, "part2-jira-sync-log");
+    await shot(page, "part2-jira-sync-log");
   });
 
   await step(page, "administration: create a VIEWER (validated), audit log filtered", async () => {
@@ -345,7 +354,7 @@ try {
     await page.getByRole("dialog").getByLabel("Role", { exact: true }).selectOption("VIEWER");
     await page.getByRole("button", { name: "Create user" }).click();
     await page.getByTestId(`user-row-${VIEWER.username}`).waitFor();
-    await screenshot(page, "part2-users");
+    await shot(page, "part2-users");
     await page.goto(`${BASE_URL}/admin/audit`);
     await page.getByLabel("Action filter").fill("alert_rule.create");
     await page.getByRole("button", { name: "Apply filters" }).click();
@@ -353,7 +362,7 @@ try {
     await eventually(async () => (await rows.count()) > 0 && (await rows.allTextContents()).every((t) => t.includes("alert_rule.create")));
     await rows.first().click();
     await page.getByText("before", { exact: true }).waitFor();
-    await screenshot(page, "part2-audit");
+    await shot(page, "part2-audit");
   });
 
   await step(page, "the VIEWER sees everything and can change nothing", async () => {
@@ -375,14 +384,14 @@ try {
     expect(await page.getByLabel("Rule name").isDisabled(), "the editor is read-only");
     expect((await page.getByRole("button", { name: "Save rule" }).count()) === 0, "no Save rule");
     expect((await page.getByRole("button", { name: "Run backtest" }).count()) === 0, "no backtest");
-    await screenshot(page, "part2-viewer-rule");
+    await shot(page, "part2-viewer-rule");
     await page.goto(`${BASE_URL}/incidents/${incidentId}`);
     await page.getByTestId("incident-meta").waitFor();
     for (const name of ["Reopen", "Add note", "Upload", "Generate RCA", "Sync"]) {
       expect((await page.getByRole("button", { name, exact: true }).count()) === 0, `no ${name} for a viewer`);
     }
     await page.getByTestId("report-row").first().waitFor();
-    await screenshot(page, "part2-viewer-incident");
+    await shot(page, "part2-viewer-incident");
     await page.goto(`${BASE_URL}/alerts/history?alert=${alertId}`);
     await page.getByTestId("alert-detail").waitFor();
     expect((await page.getByRole("button", { name: /^Acknowledge/ }).count()) === 0, "no Acknowledge");

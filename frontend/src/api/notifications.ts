@@ -34,7 +34,10 @@ export interface LogEntry {
   status: DeliveryStatus; attempt: number; error?: string | null; eventId: string; subjectType?: string | null;
   subjectId?: string | null; level?: number | null; createdAt: string; sentAt?: string | null; deliveredAt?: string | null;
 }
-export interface LogFilters { channel?: Channel; status?: DeliveryStatus; recipient?: string; template?: string; since?: string; until?: string }
+export interface LogFilters {
+  channel?: Channel; status?: DeliveryStatus; recipient?: string; template?: string; since?: string; until?: string;
+  subjectType?: "alert" | "incident"; subjectId?: string;
+}
 
 const GROUPS = "/api/v1/notifications/contact-groups";
 const POLICIES = "/api/v1/notifications/escalation-policies";

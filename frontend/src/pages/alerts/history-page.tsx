@@ -18,6 +18,7 @@ import { Card } from "@/components/ui/card";
 import { Input, NativeSelect } from "@/components/ui/input";
 import { toast } from "@/components/ui/toast";
 import { SEVERITIES } from "./rule-form";
+import { Deliveries } from "@/pages/notifications/deliveries-card";
 
 const PAGE = 50;
 
@@ -65,6 +66,10 @@ export function AlertDrawer({ alertId, onClose }: { alertId: string | null; onCl
             <Row label="Labels">{Object.entries(a.labels).map(([k, v]) => <Badge key={k} variant="outline" className="mr-1">{k}={v}</Badge>)}{!Object.keys(a.labels).length && "—"}</Row>
             {a.chartId && <Row label="Chart"><Link className="text-primary hover:underline" to={`/charts/${a.chartId}`}>Open the chart</Link></Row>}
           </dl>
+          <div>
+            <p className="mb-1.5 text-sm font-medium">Notifications</p>
+            <Deliveries subjectType="alert" subjectId={a.alertId} />
+          </div>
           <div>
             <p className="mb-1.5 text-sm font-medium">Event</p>
             <pre className="max-h-80 overflow-auto rounded-md border bg-muted/40 p-3 font-mono text-xs" data-testid="alert-payload">{JSON.stringify(a.payload ?? {}, null, 2)}</pre>

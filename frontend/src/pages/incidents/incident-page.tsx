@@ -20,6 +20,7 @@ import { TimelineCard } from "./timeline-card";
 import { AttachmentsCard } from "./attachments-card";
 import { RelatedAlertsCard } from "./related-alerts";
 import { RcaCard } from "./rca-card";
+import { Deliveries } from "@/pages/notifications/deliveries-card";
 
 function Meta({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -132,6 +133,10 @@ export default function IncidentPage() {
           <Card>
             <CardHeader><CardTitle>Assignee</CardTitle></CardHeader>
             <CardContent>{canWrite ? <Assignment incident={i} /> : <p className="text-sm">{i.assignee ?? "Unassigned"}</p>}</CardContent>
+          </Card>
+          <Card>
+            <CardHeader><CardTitle>Notifications</CardTitle></CardHeader>
+            <CardContent><Deliveries subjectType="incident" subjectId={i.id} /></CardContent>
           </Card>
           <AttachmentsCard incidentId={i.id} attachments={i.attachments} />
           <RcaCard incident={i} />
