@@ -292,6 +292,10 @@ try {
     const card = page.getByTestId(`policy-card-E2E payments ${suffix}`);
     await card.getByText("then wait 2 min").waitFor();
     await shot(page, "part2-policies");
+    await page.getByRole("tab", { name: "Escalations" }).click();
+    await page.getByLabel("Escalation status filter").waitFor();
+    await page.getByRole("link", { name: /^incident / }).first().waitFor();
+    await shot(page, "part2-escalations");
     await page.getByRole("tab", { name: "Delivery log" }).click();
     await page.getByRole("button", { name: "Send a notification" }).click();
     const send = page.getByRole("dialog");

@@ -92,6 +92,21 @@ export function useDeliveryLog(filters: LogFilters, page = 0, size = 50) {
   });
 }
 
+export interface Escalation {
+  id: string; subjectType: "alert" | "incident"; subjectId: string; policyId?: string | null;
+  status: "PENDING" | "RUNNING" | "NO_POLICY" | "ACKNOWLEDGED" | "RESOLVED" | "SUPERSEDED"; executionArn?: string | null; steps: number;
+  acknowledgedBy?: string | null; createdAt: string; startedAt?: string | null; stoppedAt?: string | null;
+}
+
+export function useEscalations(status = "", page = 0) {
+  return useQuery({
+    queryKey: ["escalations", status, page],
+    queryFn: () => api.get<Page<Escalation>>("/api/v1/notifications/escalations", { status: status || undefined, page, size: 50 }),
+    placeholderData: keepPreviousData,
+    refetchInterval: 30_000,
+  });
+}
+
 export function useSendNotification() {
   const qc = useQueryClient();
   return useMutation({

@@ -23,7 +23,7 @@ export function SeverityBadge({ severity }: { severity: string | null | undefine
 const STATUS: Record<string, "default" | "secondary" | "success" | "warning" | "destructive" | "outline"> = {
   ACTIVE: "success", PAUSED: "secondary", FIRING: "destructive", RESOLVED: "success",
   NEW: "destructive", INVESTIGATING: "warning", CLOSED: "secondary",
-  PENDING: "warning", SYNCED: "success", FAILED: "destructive",
+  PENDING: "warning", SYNCED: "success", FAILED: "destructive", RUNNING: "warning", ACKNOWLEDGED: "success", NO_POLICY: "secondary", SUPERSEDED: "secondary",
   queued: "secondary", sent: "default", delivered: "success", failed: "destructive",
 };
 
