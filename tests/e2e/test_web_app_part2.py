@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -105,6 +106,7 @@ def platform(services, tmp_path: Path) -> Iterator[str]:  # noqa: ANN001
 
 
 def test_alerting_incidents_and_administration_in_headless_chromium(platform: str) -> None:
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)  # only this run's pictures (the folder is ours alone)
     env = {**os.environ, "BASE_URL": platform, "SCREENSHOT_DIR": str(SCREENSHOTS)}
     result = subprocess.run(["node", "e2e/part2.mjs"], cwd=FRONTEND, env=env, capture_output=True,
                             text=True, timeout=420)
