@@ -28,7 +28,8 @@ api = Api(app)
 def login(req: ApiRequest) -> TokenPair:
     pair = service.login(get_database(), get_store(), username=req.body.username,
                          password=req.body.password, client_ip=req.client_ip)
-    req.audit(action="auth.login", entity_type="user", entity_id=pair.user.id)
+    req.audit(action="auth.login", entity_type="user", entity_id=pair.user.id, actor=pair.user.username,
+              actor_role=pair.user.role.value)
     return pair
 
 
@@ -36,7 +37,8 @@ def login(req: ApiRequest) -> TokenPair:
           summary="Exchange a refresh token for a new pair (the old one is spent)")
 def refresh(req: ApiRequest) -> TokenPair:
     pair = service.refresh(get_database(), refresh_token=req.body.refresh_token)
-    req.audit(action="auth.refresh", entity_type="user", entity_id=pair.user.id)
+    req.audit(action="auth.refresh", entity_type="user", entity_id=pair.user.id, actor=pair.user.username,
+              actor_role=pair.user.role.value)
     return pair
 
 

@@ -26,6 +26,11 @@ def test_login_returns_tokens_and_the_user(client):
     assert body["expiresIn"] == get_settings().jwt_access_ttl_seconds
     me = client.as_user(body["accessToken"]).get("/api/v1/auth/me")
     assert me.status == 200 and me.body["username"] == user.username
+    from vigil.db import get_database
+
+    row = get_database().fetch_one("SELECT actor, actor_role FROM audit_log WHERE action = 'auth.login' "
+                                   "AND entity_id = %s ORDER BY id DESC LIMIT 1", (user.id,))
+    assert row == {"actor": user.username, "actor_role": "OPERATOR"}  # who signed in, not "anonymous"
 
 
 def test_wrong_password_and_unknown_user_look_the_same(client):

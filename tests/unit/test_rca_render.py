@@ -137,7 +137,7 @@ def test_the_time_range_takes_epoch_seconds_or_iso_times():
     import pytest
     from pydantic import ValidationError
 
-    from vigil.reports.schemas import TimeRange
+    from vigil.reports.schemas import ReportTimeRange as TimeRange
 
     assert TimeRange.model_validate({"from": 100, "to": 200}).from_ == 100
     iso = TimeRange.model_validate({"from": "2026-03-01T12:00:00Z", "to": "2026-03-01T13:00:00+00:00"})

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from vigil.alerting.data import baseline_instant, chart_values, fetch, fetch_baseline, spec_for, to_series
 from vigil.alerting.evaluate import RunIndex, Series, candidate
 from vigil.alerting.models import RuleDefinition
-from vigil.alerting.schemas import Firing, TestResult, TimelineEntry
+from vigil.alerting.schemas import BacktestStep, Firing, TestResult
 from vigil.alerting.silences import any_covers
 from vigil.alerting.statemachine import RESOLVE, SUPPRESSED, TRIGGER, SeriesState, advance
 from vigil.charts.service import resolve_chart
@@ -25,7 +25,7 @@ def backtest(db: Database, rule: RuleDefinition, *, from_epoch: int, to_epoch: i
     if rule.baseline:
         past_points = fetch_baseline(db, spec, rule.baseline.compare_to, first=from_epoch, last=to_epoch,
                                      window=rule.baseline.window_seconds)
-    timeline: list[TimelineEntry] = []
+    timeline: list[BacktestStep] = []
     firings: list[Firing] = []
     higher_is_worse = not (rule.conditions and rule.conditions[0].operator in ("<", "<="))
     for key, series_points in sorted(points.items()):
@@ -40,7 +40,7 @@ def backtest(db: Database, rule: RuleDefinition, *, from_epoch: int, to_epoch: i
             silenced = any_covers(silences or [], rule_id=rule_id, loader_code=rule.loader_code, labels=rule.labels,
                                   at=datetime.fromtimestamp(t, UTC))
             state, action = advance(state, cand.state, t=t, rule=rule, silenced=silenced)
-            timeline.append(TimelineEntry(timestamp=t, series_key=key, value=cand.value, state=state.state,
+            timeline.append(BacktestStep(timestamp=t, series_key=key, value=cand.value, state=state.state,
                                           candidate=cand.state, score=cand.score,
                                           baseline_change=cand.baseline_change, silenced=silenced))
             if action in (TRIGGER, SUPPRESSED):

@@ -52,7 +52,7 @@ class TestBody(ApiModel):
         return self
 
 
-class TimelineEntry(ResponseModel):
+class BacktestStep(ResponseModel):
     timestamp: int
     series_key: str = ""
     value: float | None
@@ -74,7 +74,7 @@ class Firing(ResponseModel):
 class TestResult(ResponseModel):
     metric: Metric
     threshold: float | None
-    timeline: list[TimelineEntry]
+    timeline: list[BacktestStep]
     firings: list[Firing]
 
 

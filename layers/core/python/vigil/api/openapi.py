@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,7 @@ def build(title: str = "Vigil API", version: str = "1") -> dict[str, Any]:
     for spec in sorted(REGISTRY, key=lambda s: (s.path, s.method)):
         paths.setdefault(spec.path, {})[spec.method.lower()] = _operation(spec, schemas)
     schemas["ErrorResponse"] = _schema(ErrorResponse, schemas)
+    _check_unique_names()
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version},
@@ -51,6 +53,35 @@ def build(title: str = "Vigil API", version: str = "1") -> dict[str, Any]:
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
         },
     }
+
+
+def _models(annotation: Any) -> list[type[BaseModel]]:
+    """The pydantic models an annotation names, nested ones included."""
+    found: list[type[BaseModel]] = []
+    stack = [annotation]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            if item in found:
+                continue
+            found.append(item)
+            stack += [f.annotation for f in item.model_fields.values()]
+        else:
+            stack += list(typing.get_args(item))
+    return found
+
+
+def _check_unique_names() -> None:
+    """Schemas are named by class: two different models with one name would silently share a
+    schema in the document, so that is an error."""
+    seen: dict[str, type[BaseModel]] = {}
+    for spec in REGISTRY:
+        for annotation in (spec.body, spec.query, spec.response):
+            for model in _models(annotation):
+                other = seen.setdefault(model.__name__, model)
+                if other is not model:
+                    raise ValueError(f"two API models are named {model.__name__}: "
+                                     f"{other.__module__} and {model.__module__}")
 
 
 def _schema(model: Any, schemas: dict[str, Any]) -> dict[str, Any]:

@@ -89,14 +89,17 @@ class ApiRequest:
         before: Any = None,
         after: Any = None,
         session: Any = None,
+        actor: str | None = None,
+        actor_role: str | None = None,
     ) -> None:
-        """Write the audit row of this mutation (inside `session` when given)."""
+        """Write the audit row of this mutation (inside `session` when given). `actor` names who
+        acted when the request carried no token (sign-in)."""
         from vigil.governance import audit
 
         audit.record(
             session=session,
-            actor=self.principal.username if self.principal else None,
-            actor_role=self.principal.role.value if self.principal else None,
+            actor=actor or (self.principal.username if self.principal else None),
+            actor_role=actor_role or (self.principal.role.value if self.principal else None),
             action=action,
             entity_type=entity_type,
             entity_id=entity_id,

@@ -23,7 +23,7 @@ class GridItem(ApiModel):
     params: dict[str, str] = Field(default_factory=dict, description="values for this placement's chart parameters")
 
 
-class TimeRange(ApiModel):
+class DashboardTimeRange(ApiModel):
     from_: str | int = Field("now-24h", alias="from", description="epoch seconds or now-<n><m|h|d|w>")
     to: str | int = Field("now")
 
@@ -52,7 +52,7 @@ class DashboardDefinition(ApiModel):
     name: str = Field(min_length=1, max_length=200)
     description: str | None = Field(None, max_length=2000)
     charts: list[GridItem] = Field(default_factory=list, max_length=48)
-    time_range: TimeRange = Field(default_factory=TimeRange)
+    time_range: DashboardTimeRange = Field(default_factory=DashboardTimeRange)
     refresh_seconds: int | None = Field(None, ge=0, le=86400, description="0 or null: no auto-refresh; else ≥ 10")
     variables: list[Variable] = Field(default_factory=list, max_length=20)
 

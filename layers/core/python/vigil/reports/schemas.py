@@ -12,7 +12,7 @@ from vigil.api.models import ApiModel, ResponseModel
 MAX_RANGE_SECONDS = 366 * 24 * 3600
 
 
-class TimeRange(ApiModel):
+class ReportTimeRange(ApiModel):
     from_: int = Field(alias="from", ge=0, description="epoch seconds (UTC), or an ISO 8601 time")
     to: int = Field(ge=0, description="epoch seconds (UTC), or an ISO 8601 time")
 
@@ -28,7 +28,7 @@ class TimeRange(ApiModel):
         return v
 
     @model_validator(mode="after")
-    def _ordered(self) -> TimeRange:
+    def _ordered(self) -> ReportTimeRange:
         if self.to <= self.from_:
             raise ValueError("'to' must be after 'from'")
         if self.to - self.from_ > MAX_RANGE_SECONDS:
@@ -40,7 +40,7 @@ class GenerateRca(ApiModel):
     incident_id: str = Field(min_length=1, max_length=64)
     chart_ids: list[str] = Field(default_factory=list, max_length=12,
                                  description="empty: the charts of the incident's alerts")
-    time_range: TimeRange
+    time_range: ReportTimeRange
     notes: str | None = Field(None, max_length=20_000)
     root_cause: str | None = Field(None, max_length=20_000, description="defaults to the resolution note")
     recommendations: list[str] | None = Field(None, max_length=30)
