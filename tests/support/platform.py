@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from vigil import db
+from vigil.loaders import demo
 from vigil.redis import Store
 
 ROOT = Path(__file__).parents[2]
@@ -77,7 +78,9 @@ def running(services: Any, tmp_path: Path, *, module: tuple[str, ...] = ("vigil.
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
             Store(str(services.settings.redis_url), prefix=prefix).delete_prefixed()
-            db.admin_execute(services.admin_url, [f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'])
+            # The demo seed's read-only role is cluster-wide: it goes with the database.
+            db.admin_execute(services.admin_url, [f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)',
+                                                  f"DROP ROLE IF EXISTS {demo.role_name(database)}"])
 
 
 def _wait_healthy(proc: subprocess.Popen[bytes], base: str, log_path: Path, timeout: float = 120) -> None:
