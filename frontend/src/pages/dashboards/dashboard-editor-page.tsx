@@ -20,6 +20,7 @@ import { toast } from "@/components/ui/toast";
 import { AddChartDialog } from "./add-chart-dialog";
 import { ChartTile } from "./chart-tile";
 import { DashboardGrid, applyLayout, nextPlacement } from "./dashboard-grid";
+import { cleanVariables, variableProblems, VariablesEditor, type DashboardVariable } from "./variables-editor";
 
 export default function DashboardEditorPage() {
   const { id } = useParams();
@@ -31,6 +32,7 @@ export default function DashboardEditorPage() {
   const [charts, setCharts] = useState<Record<string, ChartDefinition | null | undefined>>({});
   const [range, setRange] = useState<TimeRange>({ preset: "24h" });
   const [message, setMessage] = useState("");
+  const [variables, setVariables] = useState<DashboardVariable[]>([]);
   const form = useForm<DashboardForm>({ resolver: zodResolver(dashboardSchema), defaultValues: { name: "", description: "", refreshSeconds: 30 } });
   const { register, handleSubmit, reset, setError, formState: { errors, isSubmitting } } = form;
 
@@ -45,11 +47,17 @@ export default function DashboardEditorPage() {
     setItems(d.definition.charts.map((c) => ({ ...c })));
     setCharts(Object.fromEntries((d.resolvedCharts ?? []).map((r) => [r.chartId, r.chart])));
     setRange(fromDashboardRange(d.definition.timeRange));
+    setVariables((d.definition.variables ?? []).map((v) => ({ ...v, options: v.options ?? [] })));
   }, [dashboard.data, reset, setCrumb]);
 
   const bounds = useMemo(() => resolveRange(range), [range]);
+  const variableDefaults = useMemo(
+    () => Object.fromEntries(variables.filter((v) => v.name && v.default).map((v) => [v.name, String(v.default)])),
+    [variables],
+  );
 
   const onSubmit = async (values: DashboardForm) => {
+    if (Object.keys(variableProblems(variables)).length) return; // shown next to the variable
     const input = {
       ...(dashboard.data?.definition ?? {}),
       name: values.name.trim(),
@@ -57,6 +65,7 @@ export default function DashboardEditorPage() {
       refreshSeconds: Number(values.refreshSeconds) || 0,
       timeRange: toDashboardRange(range),
       charts: items,
+      variables: cleanVariables(variables),
       message: message.trim() || (id ? "Edited in the dashboard editor" : "Created"),
     };
     try {
@@ -110,6 +119,9 @@ export default function DashboardEditorPage() {
               <Input id="dash-message" value={message} onChange={(e) => setMessage(e.target.value)} placeholder="What changed (shown in the history)" maxLength={500} />
             </Field>
           </div>
+          <div className="md:col-span-3">
+            <VariablesEditor value={variables} onChange={setVariables} />
+          </div>
         </CardContent>
       </Card>
       {items.length === 0 ? (
@@ -126,7 +138,7 @@ export default function DashboardEditorPage() {
               definition={charts[item.chartId]}
               from={bounds.from}
               to={bounds.to}
-              variables={item.params}
+              variables={{ ...variableDefaults, ...item.params }}
               actions={
                 <div className="flex items-center gap-0.5">
                   <span className="drag-handle cursor-move rounded p-1 text-muted-foreground hover:bg-accent" title="Drag to move" aria-label="Drag to move"><GripVertical className="h-4 w-4" /></span>
