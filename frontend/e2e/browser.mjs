@@ -77,3 +77,33 @@ export async function eventually(fn, { timeout = 20_000, interval = 300, message
   }
   throw new Error(`${message}${last instanceof Error ? ` (${last.message})` : ""}`);
 }
+
+/** Run a scenario: it fails on an exception or on a browser error other than `expected`; the
+ *  browser is closed and the process exits with the verdict. */
+export async function scenario({ problems, close }, body, expected) {
+  let failed = false;
+  try {
+    await body();
+    const unexpected = problems.filter((p) => !expected.test(p));
+    expect(unexpected.length === 0, `the browser reported errors:\n${unexpected.join("\n")}`);
+  } catch (err) {
+    failed = true;
+    console.error(err.stack ?? String(err));
+    if (problems.length) console.error("browser messages:\n" + problems.join("\n"));
+  } finally {
+    await close();
+  }
+  console.log(`screenshots in ${SHOTS}`);
+  process.exit(failed ? 1 : 0);
+}
+
+/** A JSON call to the platform's API (setup and checks beside the browser). */
+export async function api(path, { method = "GET", body, token } = {}) {
+  const res = await fetch(BASE_URL + path, {
+    method, headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}

@@ -1,6 +1,8 @@
 // What the scenario works with: the source database given by SRC_* variables, unique names
 // per run (so re-runs against one platform do not collide), the loader SQL, a small API helper.
-import { BASE_URL } from "./browser.mjs";
+import { api } from "./browser.mjs";
+
+export { api };
 
 export const SRC = {
   host: process.env.SRC_HOST ?? "127.0.0.1",
@@ -28,12 +30,3 @@ export const SQL = `SELECT date_trunc('hour', created_at) AS load_time_stamp,
 FROM payments
 GROUP BY 1, 2`;
 
-export async function api(path, { method = "GET", body, token } = {}) {
-  const res = await fetch(BASE_URL + path, {
-    method, headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}

@@ -4,7 +4,7 @@
 // incident it opens, move the incident through its lifecycle with notes, upload an attachment,
 // generate and download the RCA PDF, acknowledge the alert; notifications, Jira and
 // administration pages; an ADMIN creates a VIEWER who then sees no edit actions.
-import { BASE_URL, SHOTS, eventually, expect, launch, screenshot, step } from "./browser.mjs";
+import { BASE_URL, api, eventually, expect, launch, scenario, screenshot, step } from "./browser.mjs";
 
 const ADMIN = { username: process.env.ADMIN_USER ?? "admin", password: process.env.ADMIN_PASSWORD ?? "admin123" };
 const suffix = Date.now().toString(36).slice(-5).toUpperCase();
@@ -13,16 +13,6 @@ const CHART = `E2E error rate ${suffix}`;
 const RULE = `${CHART} alert`;
 const VIEWER = { username: `e2e_viewer2_${suffix.toLowerCase()}`, password: "viewer-pass-123" };
 const NOW = Math.floor(Date.now() / 1000);
-
-async function api(path, { method = "GET", body, token } = {}) {
-  const res = await fetch(BASE_URL + path, {
-    method, headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
 
 const point = (t, v) => ({ loaderCode: LOADER, segmentCode: "EU", loadTimeStamp: t, recCount: 100, avgVal: v, maxVal: v + 1, minVal: v - 1, sumVal: v * 100 });
 const token = async (page) => (await page.evaluate(() => JSON.parse(localStorage.getItem("vigil.session")).state.session)).accessToken;
@@ -38,10 +28,9 @@ async function shot(page, name) {
 }
 
 const { page, problems, close } = await launch();
-let failed = false;
 let chartId, ruleId, alertId, incidentId;
 
-try {
+await scenario({ problems, close }, async () => {
   await step(page, "sign in as an administrator", async () => {
     await page.goto(`${BASE_URL}/login`);
     await page.getByLabel("Username").fill(ADMIN.username);
@@ -407,14 +396,4 @@ try {
     await page.getByText("You do not have access to this page").waitFor();
   });
 
-  const unexpected = problems.filter((p) => !/401|403|Unauthorized|Forbidden/.test(p));
-  expect(unexpected.length === 0, `the browser reported errors:\n${unexpected.join("\n")}`);
-} catch (err) {
-  failed = true;
-  console.error(err.stack ?? String(err));
-  if (problems.length) console.error("browser messages:\n" + problems.join("\n"));
-} finally {
-  await close();
-}
-console.log(`screenshots in ${SHOTS}`);
-process.exit(failed ? 1 : 0);
+}, /401|403|Unauthorized|Forbidden/);

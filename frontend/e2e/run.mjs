@@ -4,15 +4,14 @@
 // "401 → sign in". A source database with a read-only account is given through SRC_* variables
 // (see fixtures.mjs).
 import { readFileSync } from "node:fs";
-import { BASE_URL, SHOTS, eventually, expect, launch, screenshot, step } from "./browser.mjs";
+import { BASE_URL, eventually, expect, launch, scenario, screenshot, step } from "./browser.mjs";
 import { ADMIN, CHART_A, CHART_B, DASHBOARD, LOADER, SOURCE, SQL, SRC, api, suffix } from "./fixtures.mjs";
 
 const url = (page) => new URL(page.url());
 const { page, problems, close } = await launch();
 let dashboardId;
-let failed = false;
 
-try {
+await scenario({ problems, close }, async () => {
   await step(page, "protected route sends a signed-out visitor to sign-in", async () => {
     await page.goto(`${BASE_URL}/signals`);
     await page.waitForURL(/\/login\?next=/);
@@ -382,14 +381,4 @@ try {
     await page.getByText(`${LOADER} deleted`).waitFor();
   });
 
-  const unexpected = problems.filter((p) => !/401|Unauthorized/.test(p));
-  expect(unexpected.length === 0, `the browser reported errors:\n${unexpected.join("\n")}`);
-} catch (err) {
-  failed = true;
-  console.error(err.stack ?? String(err));
-  if (problems.length) console.error("browser messages:\n" + problems.join("\n"));
-} finally {
-  await close();
-}
-console.log(`screenshots in ${SHOTS}`);
-process.exit(failed ? 1 : 0);
+}, /401|Unauthorized/);
